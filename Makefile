@@ -1,0 +1,43 @@
+# Everything goes through .venv, created from requirements.txt on first use.
+#   make serve    set up, then serve the site at http://127.0.0.1:8000 (notebooks executed)
+#   make test     set up, then run the whole test suite
+#   make preview  serve without executing notebooks (fast local preview)
+#   make build    build the site into site/ exactly as published (--strict)
+#   make outputs  re-run every page and rewrite the captured outputs it shows
+#   make lint     ruff, with the repository's configuration
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: install serve preview build test outputs lint clean
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+
+preview: $(STAMP)
+	NOTEBOOK_EXECUTE=false $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+outputs: $(STAMP)
+	$(BIN)/python -m tooling.pagerun --update
+
+lint: $(STAMP)
+	$(BIN)/python -m ruff check .
+
+clean:
+	rm -rf site .cache .pytest_cache .ruff_cache .coverage .coverage.*

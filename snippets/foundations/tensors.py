@@ -1,0 +1,199 @@
+"""Tensors in TensorFlow and PyTorch: the code of docs/foundations/tensors.md.
+
+Run it as a program with ``python -m snippets.foundations.tensors``. Each topic has a
+TensorFlow section and a PyTorch section, in the order the page shows them.
+"""
+
+# --8<-- [start:tf_create]
+import numpy as np
+import tensorflow as tf
+
+matrix = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+zeros = tf.zeros([2, 3])
+steps = tf.range(0, 10, delta=3)
+rng = tf.random.Generator.from_seed(42)  # reproducible, independent of the global seed
+noise = rng.normal([2, 3])
+
+print(matrix)
+print(zeros.shape, zeros.dtype)
+print(steps.numpy())
+print(noise.shape, noise.dtype)
+# --8<-- [end:tf_create]
+
+# --8<-- [start:torch_create]
+import numpy as np
+import torch
+
+matrix_pt = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+zeros_pt = torch.zeros(2, 3)
+steps_pt = torch.arange(0, 10, 3)
+gen = torch.Generator().manual_seed(42)  # reproducible, independent of the global seed
+noise_pt = torch.randn(2, 3, generator=gen)
+
+print(matrix_pt)
+print(zeros_pt.shape, zeros_pt.dtype)
+print(steps_pt)
+print(noise_pt.shape, noise_pt.dtype)
+# --8<-- [end:torch_create]
+
+# --8<-- [start:tf_dtypes]
+print(tf.constant([1, 2]).dtype, tf.constant([1.0, 2.0]).dtype)
+print(tf.constant(np.array([1, 2])).dtype)  # NumPy's int64 is kept
+
+ints = tf.constant([1, 2, 3])
+halves = tf.cast(ints, tf.float16) / 2
+print(halves)
+
+try:
+    ints + tf.constant([0.5, 0.5, 0.5])  # int32 + float32: no implicit promotion
+except tf.errors.InvalidArgumentError as err:
+    print(type(err).__name__, "-", err.message.split(" [Op")[0])
+# --8<-- [end:tf_dtypes]
+
+# --8<-- [start:torch_dtypes]
+print(torch.tensor([1, 2]).dtype, torch.tensor([1.0, 2.0]).dtype)
+print(torch.from_numpy(np.array([1, 2])).dtype)
+
+ints_pt = torch.tensor([1, 2, 3])
+halves_pt = ints_pt.to(torch.float16) / 2
+print(halves_pt)
+
+mixed = ints_pt + torch.tensor([0.5, 0.5, 0.5])  # int64 + float32 promotes to float32
+print(mixed, mixed.dtype)
+# --8<-- [end:torch_dtypes]
+
+# --8<-- [start:tf_shapes]
+x = tf.reshape(tf.range(12), [3, 4])
+print(x.shape, tf.rank(x).numpy(), tf.size(x).numpy())
+print(tf.reshape(x, [2, -1]).shape)  # -1: inferred from the other dimensions
+print(tf.transpose(x).shape)
+print(tf.expand_dims(x, axis=0).shape, tf.squeeze(tf.zeros([1, 3, 1])).shape)
+print(tf.concat([x, x], axis=0).shape, tf.stack([x, x], axis=0).shape)
+# --8<-- [end:tf_shapes]
+
+# --8<-- [start:torch_shapes]
+x_pt = torch.arange(12).reshape(3, 4)
+print(x_pt.shape, x_pt.ndim, x_pt.numel())
+print(x_pt.reshape(2, -1).shape)
+print(x_pt.T.shape, x_pt.t().is_contiguous())  # a transpose is a view with swapped strides
+print(x_pt.unsqueeze(0).shape, torch.zeros(1, 3, 1).squeeze().shape)
+print(torch.cat([x_pt, x_pt], dim=0).shape, torch.stack([x_pt, x_pt], dim=0).shape)
+# --8<-- [end:torch_shapes]
+
+# --8<-- [start:tf_indexing]
+grid = tf.reshape(tf.range(12), [3, 4])
+print(grid[1].numpy(), grid[:, 1].numpy(), grid[0, ::2].numpy(), grid[-1, -1].numpy())
+
+rows = tf.gather(grid, [2, 0])  # pick rows by index
+cells = tf.gather_nd(grid, [[0, 1], [2, 3]])  # pick (row, column) pairs
+evens = tf.boolean_mask(grid, grid % 2 == 0)  # boolean mask -> flat tensor
+print(rows.numpy().tolist(), cells.numpy(), evens.numpy())
+# --8<-- [end:tf_indexing]
+
+# --8<-- [start:torch_indexing]
+grid_pt = torch.arange(12).reshape(3, 4)
+print(grid_pt[1], grid_pt[:, 1], grid_pt[0, ::2], grid_pt[-1, -1])
+
+rows_pt = grid_pt[[2, 0]]  # integer-array ("advanced") indexing
+cells_pt = grid_pt[[0, 2], [1, 3]]  # (row, column) pairs
+evens_pt = grid_pt[grid_pt % 2 == 0]  # boolean mask -> flat tensor
+print(rows_pt.tolist(), cells_pt, evens_pt)
+# --8<-- [end:torch_indexing]
+
+# --8<-- [start:tf_broadcast]
+column = tf.constant([[0], [10], [20]])  # shape (3, 1)
+row = tf.constant([1, 2, 3, 4])  # shape (4,)
+table = column + row  # (3, 1) + (4,) -> (3, 1) + (1, 4) -> (3, 4)
+print(table.shape)
+print(table.numpy())
+print(tf.broadcast_to(row, [2, 4]).numpy())
+# --8<-- [end:tf_broadcast]
+
+# --8<-- [start:torch_broadcast]
+column_pt = torch.tensor([[0], [10], [20]])
+row_pt = torch.tensor([1, 2, 3, 4])
+table_pt = column_pt + row_pt
+print(table_pt.shape)
+print(table_pt)
+print(row_pt.expand(2, 4))  # a view: no data is copied
+# --8<-- [end:torch_broadcast]
+
+# --8<-- [start:tf_mutation]
+frozen = tf.constant([1.0, 2.0, 3.0])
+try:
+    frozen[0] = 10.0
+except TypeError as err:
+    print("TypeError:", err)
+
+updated = tf.tensor_scatter_nd_update(frozen, indices=[[0]], updates=[10.0])  # a new tensor
+print(frozen.numpy(), updated.numpy())
+
+weights = tf.Variable([1.0, 2.0, 3.0])  # mutable state, e.g. model parameters
+weights.assign_add([0.5, 0.5, 0.5])
+weights[0].assign(10.0)
+print(weights.numpy())
+# --8<-- [end:tf_mutation]
+
+# --8<-- [start:torch_mutation]
+values = torch.tensor([1.0, 2.0, 3.0])
+alias = values  # same tensor object, not a copy
+values[0] = 10.0  # item assignment works
+values.add_(0.5)  # trailing underscore: in place
+print(values, alias is values)
+
+fresh = values.clone()  # an independent copy
+fresh.zero_()
+print(values, fresh)
+# --8<-- [end:torch_mutation]
+
+# --8<-- [start:tf_numpy]
+array = np.arange(4, dtype=np.float32)
+from_array = tf.constant(array)  # TensorFlow copies the NumPy buffer
+array[0] = 100.0
+print(from_array.numpy())  # unchanged
+
+back = from_array.numpy()  # and .numpy() returns a copy as well
+back[1] = -1.0
+print(from_array.numpy(), np.shares_memory(back, from_array.numpy()))
+# --8<-- [end:tf_numpy]
+
+# --8<-- [start:torch_numpy]
+array_pt = np.arange(4, dtype=np.float32)
+shared = torch.from_numpy(array_pt)  # shares memory with the array
+copied = torch.tensor(array_pt)  # copies
+array_pt[0] = 100.0
+print(shared, copied)
+
+view = shared.numpy()  # also shares memory (CPU tensors only)
+view[1] = -1.0
+print(shared, np.shares_memory(view, array_pt))
+# --8<-- [end:torch_numpy]
+
+
+# --8<-- [start:tf_device]
+def tf_device_name() -> str:
+    """The first GPU if TensorFlow sees one, else the CPU."""
+    return "/GPU:0" if tf.config.list_physical_devices("GPU") else "/CPU:0"
+
+
+with tf.device(tf_device_name()):
+    product = tf.matmul(tf.ones([2, 3]), tf.ones([3, 2]))
+print(tf_device_name(), product.device.split("/")[-1])
+# --8<-- [end:tf_device]
+
+
+# --8<-- [start:torch_device]
+def torch_device() -> torch.device:
+    """CUDA if present, then Apple's MPS, else the CPU."""
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+device = torch_device()
+product_pt = torch.ones(2, 3, device=device) @ torch.ones(3, 2, device=device)
+print(device, product_pt.device)
+print(product_pt.cpu().numpy())  # .numpy() needs a CPU tensor: move it back first
+# --8<-- [end:torch_device]

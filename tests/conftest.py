@@ -1,0 +1,27 @@
+"""Session-wide settings for the test suite."""
+
+import os
+
+# Before anything imports TensorFlow or Matplotlib.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+import pytest
+
+from tooling.pages import FenceTokens
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-outputs",
+        action="store_true",
+        default=False,
+        help="rewrite snippets/<group>/outputs/ from fresh runs instead of comparing (make outputs)",
+    )
+
+
+@pytest.hookimpl
+def pytest_markdown_docs_markdown_it():
+    """Let pytest-markdown-docs see fences indented inside content tabs (see FenceTokens)."""
+    return FenceTokens()

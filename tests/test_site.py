@@ -1,0 +1,191 @@
+"""The site builds with --strict and no warnings, shows all the code, and loads nothing remotely.
+
+The second half builds small throwaway sites with the real configuration to check that bad
+input (a missing snippet or section, a broken link or anchor, a failing notebook cell)
+fails the build with a message that names the file.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+from mkdocs.utils.yaml import yaml_load
+
+from tooling.pages import ROOT, markdown_pages, notebook_pages, read_blocks, read_sections, snippet_files
+
+MKDOCS_WARNING = re.compile(r"^(WARNING|ERROR)\s+-", re.MULTILINE)
+
+
+def mkdocs_build(config: Path, site_dir: Path, extra_env: dict | None = None):
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(extra_env or {}))
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)]
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=280)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    site = tmp_path_factory.mktemp("site")
+    proc = mkdocs_build(ROOT / "mkdocs.yml", site)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log
+    assert not MKDOCS_WARNING.findall(log), log
+    return site
+
+
+def test_site_builds_strict_with_no_warnings(built_site):
+    assert (built_site / "index.html").is_file()
+    assert (built_site / "foundations" / "tensors" / "index.html").is_file()
+
+
+class _Requests(HTMLParser):
+    """URLs a browser fetches while loading a page (not the links a reader may click)."""
+
+    FETCHING: ClassVar = {"script", "img", "iframe", "source", "audio", "video", "embed", "track"}
+    LINK_RELS: ClassVar = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "preconnect", "dns-prefetch"}
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in self.FETCHING and attrs.get("src"):
+            self.urls.append(attrs["src"])
+        if tag == "link" and set((attrs.get("rel") or "").split()) & self.LINK_RELS and attrs.get("href"):
+            self.urls.append(attrs["href"])
+
+
+def test_pages_request_nothing_from_other_hosts(built_site):
+    remote = []
+    for html in built_site.rglob("*.html"):
+        parser = _Requests()
+        parser.feed(html.read_text(encoding="utf-8"))
+        remote += [f"{html.relative_to(built_site)}: {u}" for u in parser.urls if urlparse(u).netloc]
+    for css in built_site.rglob("*.css"):
+        for url in re.findall(r"""(?:url\(|@import\s+)['"]?([^'")\s]+)""", css.read_text(encoding="utf-8")):
+            if urlparse(url).netloc:
+                remote.append(f"{css.relative_to(built_site)}: {url}")
+    assert not remote, "the built site must work offline:\n" + "\n".join(remote)
+
+
+def test_tensors_page_has_linked_framework_tabs_and_real_output(built_site):
+    html = (built_site / "foundations" / "tensors" / "index.html").read_text(encoding="utf-8")
+    labels = re.findall(r'<label for="__tabbed_\d+_\d+">([^<]+)</label>', html)
+    assert labels and set(labels) == {"TensorFlow", "PyTorch"}, labels
+    output = (ROOT / "snippets/foundations/outputs/tensors/torch_numpy.txt").read_text(encoding="utf-8")
+    assert output.splitlines()[0].split("(")[0] in html  # the captured output is on the page
+
+
+@pytest.mark.parametrize("notebook", notebook_pages(), ids=lambda p: p.name)
+def test_notebook_pages_show_outputs_and_offer_an_ipynb(built_site, notebook):
+    rel = notebook.relative_to(ROOT / "docs").with_suffix("")
+    page = built_site / rel / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert "jp-OutputArea" in html and "data:image/png;base64" in html
+    assert f'href="{notebook.stem}.ipynb"' in html
+    ipynb = json.loads((page.parent / f"{notebook.stem}.ipynb").read_text(encoding="utf-8"))
+    assert ipynb["nbformat"] == 4 and ipynb["cells"]
+
+
+def test_every_snippet_section_is_shown_on_a_page():
+    shown = set()
+    for page in markdown_pages():
+        for block in read_blocks(page):
+            shown |= {(inc.rel, inc.section) for inc in block.includes}
+    missing = []
+    for snippet in snippet_files():
+        rel = snippet.relative_to(ROOT).as_posix()
+        sections = read_sections(snippet)
+        if not sections:
+            missing.append(f"{rel} (no sections)")
+        if (rel, None) in shown:
+            continue
+        missing += [f"{rel}:{name}" for name in sections if (rel, name) not in shown]
+    assert not missing, "snippet code that no page shows:\n" + "\n".join(missing)
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def mini_site(tmp_path: Path, pages: dict[str, str]) -> Path:
+    """A throwaway site using the real mkdocs.yml, with only ``pages`` in it."""
+    config = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    docs = tmp_path / "docs"
+    for name, text in pages.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    config.update(
+        docs_dir=str(docs),
+        nav=list(pages),
+        hooks=[str(ROOT / h) for h in config["hooks"]],
+        extra_css=[],
+    )
+    config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
+    config["watch"] = []
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "mkdocs-jupyter" in plugin:
+            plugin["mkdocs-jupyter"]["cache_dir"] = str(tmp_path / "cache")
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(yaml.dump(config), encoding="utf-8")
+    return path
+
+
+def build_fails(tmp_path: Path, pages: dict[str, str]) -> str:
+    proc = mkdocs_build(mini_site(tmp_path, pages), tmp_path / "site")
+    log = proc.stdout + proc.stderr
+    assert proc.returncode != 0, f"the build should have failed:\n{log}"
+    return log
+
+
+def include_page(target: str) -> str:
+    return f'# Page\n\n```{{.python notest}}\n--8<-- "{target}"\n```\n'
+
+
+def test_a_mini_site_with_good_pages_builds(tmp_path):
+    good = include_page("snippets/foundations/tensors.py:tf_create")
+    proc = mkdocs_build(mini_site(tmp_path, {"index.md": good}), tmp_path / "site")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_missing_snippet_file_fails_the_build(tmp_path):
+    log = build_fails(tmp_path, {"index.md": include_page("snippets/nowhere.py:x")})
+    assert "snippets/nowhere.py" in log
+
+
+def test_missing_snippet_section_fails_the_build(tmp_path):
+    log = build_fails(tmp_path, {"index.md": include_page("snippets/foundations/tensors.py:no_such_section")})
+    assert "no_such_section" in log and "tensors.py" in log
+
+
+def test_broken_link_fails_the_build(tmp_path):
+    log = build_fails(tmp_path, {"index.md": "# Page\n\nSee [the missing page](missing.md).\n"})
+    assert "index.md" in log and "missing.md" in log
+
+
+def test_broken_anchor_fails_the_build(tmp_path):
+    log = build_fails(
+        tmp_path,
+        {"index.md": "# Page\n\nSee [a section](other.md#nowhere).\n", "other.md": "# Other\n\n## Somewhere\n"},
+    )
+    assert "index.md" in log and "#nowhere" in log
+
+
+def test_notebook_cell_that_raises_fails_the_build(tmp_path):
+    notebook = """\
+        # %% [markdown]
+        # # Broken tutorial
+
+        # %%
+        raise ValueError("this cell is broken on purpose")
+        """
+    log = build_fails(tmp_path, {"index.md": "# Home\n", "broken.py": notebook})
+    assert "broken.py" in log and "this cell is broken on purpose" in log

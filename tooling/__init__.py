@@ -1,0 +1,1 @@
+"""Site tooling: how pages are parsed, run and built. Not shown on any page."""
