@@ -189,3 +189,24 @@ def test_notebook_cell_that_raises_fails_the_build(tmp_path):
         """
     log = build_fails(tmp_path, {"index.md": "# Home\n", "broken.py": notebook})
     assert "broken.py" in log and "this cell is broken on purpose" in log
+
+
+CODE_WIDTH = 80  # wider lines need a horizontal scroll bar in the page's code column
+
+
+def test_code_shown_on_pages_fits_the_column():
+    import jupytext
+
+    from tooling.pagerun import page_steps
+
+    wide = []
+    for page in markdown_pages():
+        for step in page_steps(page):
+            for offset, line in enumerate(step.code.splitlines()):
+                if len(line) > CODE_WIDTH:
+                    wide.append(f"{step.filename}:{step.first_line + offset}: {len(line)} columns")
+    for notebook in notebook_pages():
+        for cell in jupytext.read(notebook).cells:
+            if cell.cell_type == "code":
+                wide += [f"{notebook.name}: {line!r}" for line in cell.source.splitlines() if len(line) > CODE_WIDTH]
+    assert not wide, f"code lines wider than {CODE_WIDTH} columns:\n" + "\n".join(wide)

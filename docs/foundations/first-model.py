@@ -15,21 +15,22 @@
 #
 # A model is a function with adjustable numbers in it; training adjusts them to make a loss
 # smaller. This tutorial does that for the smallest model there is, a straight line
-# $y = w x + b$, in TensorFlow and in PyTorch. Each framework computes the gradient of the
+# *y = w·x + b*, in TensorFlow and in PyTorch. Each framework computes the gradient of the
 # loss for us (automatic differentiation), and we take plain gradient-descent steps by hand.
 # At the end both fits are checked against the exact least-squares answer.
 #
 # ## The data
 #
-# Two hundred points near the line $y = 3x + 2$, with Gaussian noise. A seeded generator makes
-# every run identical.
+# Two hundred points near the line *y = 3x + 2*, with Gaussian noise. A seeded generator
+# makes every run identical.
 
 # %%
 import numpy as np
 
 rng = np.random.default_rng(seed=0)
 x = rng.uniform(-1.0, 1.0, size=200).astype(np.float32)
-y = (3.0 * x + 2.0 + rng.normal(0.0, 0.3, size=200)).astype(np.float32)
+noise = rng.normal(0.0, 0.3, size=200)
+y = (3.0 * x + 2.0 + noise).astype(np.float32)
 
 # The exact least-squares line, for reference.
 design = np.stack([x, np.ones_like(x)], axis=1)
@@ -40,8 +41,8 @@ print(f"least squares: w = {w_exact:.3f}, b = {b_exact:.3f}")
 # ## TensorFlow
 #
 # Parameters are `tf.Variable`s. Inside a `tf.GradientTape` block TensorFlow records the
-# operations, and `tape.gradient` walks them backwards to get $\partial L / \partial w$ and
-# $\partial L / \partial b$. `assign_sub` takes the step in place.
+# operations, and `tape.gradient` walks them backwards to get the derivatives of the loss
+# with respect to *w* and *b*. `assign_sub` takes the step in place.
 
 # %%
 import tensorflow as tf
@@ -57,13 +58,15 @@ for _ in range(steps):
     w_tf.assign_sub(learning_rate * dw)
     b_tf.assign_sub(learning_rate * db)
     tf_losses.append(float(loss))
-print(f"TensorFlow:    w = {w_tf.numpy():.3f}, b = {b_tf.numpy():.3f}, final loss {tf_losses[-1]:.4f}")
+
+w_fit, b_fit = w_tf.numpy(), b_tf.numpy()
+print(f"TensorFlow: w = {w_fit:.3f}, b = {b_fit:.3f}, loss {tf_losses[-1]:.4f}")
 
 # %% [markdown]
 # ## PyTorch
 #
-# Parameters are tensors created with `requires_grad=True`. PyTorch records operations as they
-# run, `loss.backward()` fills each parameter's `.grad`, and the update happens under
+# Parameters are tensors created with `requires_grad=True`. PyTorch records operations as
+# they run, `loss.backward()` fills each parameter's `.grad`, and the update happens under
 # `torch.no_grad()` so that it is not itself recorded. Gradients accumulate, so they are
 # reset after each step.
 
@@ -83,18 +86,25 @@ for _ in range(steps):
     w_pt.grad = None
     b_pt.grad = None
     pt_losses.append(loss.item())
-print(f"PyTorch:       w = {w_pt.item():.3f}, b = {b_pt.item():.3f}, final loss {pt_losses[-1]:.4f}")
+
+w_fit, b_fit = w_pt.item(), b_pt.item()
+print(f"PyTorch:    w = {w_fit:.3f}, b = {b_fit:.3f}, loss {pt_losses[-1]:.4f}")
 
 # %% [markdown]
 # ## Did it work?
 #
-# Both runs started from zero, used the same data, step size and number of steps, so they
-# should agree with each other and with the exact solution to three decimals. The cell fails
-# loudly if they do not, and the site build fails with it.
+# Both runs started from zero and used the same data, step size and number of steps, so
+# they should agree with each other and with the exact solution to three decimals. This
+# cell fails loudly if they do not, and the site build fails with it.
 
 # %%
-for name, w_fit, b_fit in [("TensorFlow", w_tf.numpy(), b_tf.numpy()), ("PyTorch", w_pt.item(), b_pt.item())]:
-    assert abs(w_fit - w_exact) < 1e-3 and abs(b_fit - b_exact) < 1e-3, name
+fits = {
+    "TensorFlow": (w_tf.numpy(), b_tf.numpy()),
+    "PyTorch": (w_pt.item(), b_pt.item()),
+}
+for name, (w_fit, b_fit) in fits.items():
+    assert abs(w_fit - w_exact) < 1e-3, name
+    assert abs(b_fit - b_exact) < 1e-3, name
 print("both fits match the least-squares solution within 1e-3")
 
 # %% [markdown]
@@ -107,14 +117,14 @@ print("both fits match the least-squares solution within 1e-3")
 import matplotlib.pyplot as plt
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-grid = np.linspace(-1, 1, 2)
+ends = np.array([-1.0, 1.0])
 left.scatter(x, y, s=8, alpha=0.5, label="data")
-left.plot(grid, w_tf.numpy() * grid + b_tf.numpy(), label="TensorFlow fit", linewidth=3)
-left.plot(grid, w_pt.item() * grid + b_pt.item(), "--", label="PyTorch fit", linewidth=2)
+for (name, (w_fit, b_fit)), style in zip(fits.items(), "-:", strict=True):
+    left.plot(ends, w_fit * ends + b_fit, style, label=f"{name} fit", lw=2)
 left.set(xlabel="x", ylabel="y", title="Fitted lines")
 left.legend()
-right.semilogy(tf_losses, label="TensorFlow", linewidth=3)
-right.semilogy(pt_losses, "--", label="PyTorch", linewidth=2)
+right.semilogy(tf_losses, label="TensorFlow", lw=3)
+right.semilogy(pt_losses, "--", label="PyTorch", lw=2)
 right.set(xlabel="step", ylabel="mean squared error", title="Training loss")
 right.legend()
 fig.tight_layout()
@@ -124,5 +134,5 @@ plt.show()
 # ## What next
 #
 # Here we wrote the update rule ourselves. Every optimizer in `keras.optimizers` and
-# `torch.optim` is a more elaborate version of these two lines, and every model, however
-# large, is trained by the same loop: compute a loss, get its gradients, take a step.
+# `torch.optim` is a more elaborate version of those two update lines, and every model,
+# however large, is trained by the same loop: compute a loss, get its gradients, take a step.

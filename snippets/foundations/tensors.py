@@ -11,7 +11,8 @@ import tensorflow as tf
 matrix = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
 zeros = tf.zeros([2, 3])
 steps = tf.range(0, 10, delta=3)
-rng = tf.random.Generator.from_seed(42)  # reproducible, independent of the global seed
+# A generator with its own seed: reproducible whatever ran before.
+rng = tf.random.Generator.from_seed(42)
 noise = rng.normal([2, 3])
 
 print(matrix)
@@ -27,7 +28,8 @@ import torch
 matrix_pt = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
 zeros_pt = torch.zeros(2, 3)
 steps_pt = torch.arange(0, 10, 3)
-gen = torch.Generator().manual_seed(42)  # reproducible, independent of the global seed
+# A generator with its own seed: reproducible whatever ran before.
+gen = torch.Generator().manual_seed(42)
 noise_pt = torch.randn(2, 3, generator=gen)
 
 print(matrix_pt)
@@ -45,7 +47,7 @@ halves = tf.cast(ints, tf.float16) / 2
 print(halves)
 
 try:
-    ints + tf.constant([0.5, 0.5, 0.5])  # int32 + float32: no implicit promotion
+    ints + tf.constant([0.5, 0.5, 0.5])  # int32 + float32: no promotion
 except tf.errors.InvalidArgumentError as err:
     print(type(err).__name__, "-", err.message.split(" [Op")[0])
 # --8<-- [end:tf_dtypes]
@@ -58,7 +60,7 @@ ints_pt = torch.tensor([1, 2, 3])
 halves_pt = ints_pt.to(torch.float16) / 2
 print(halves_pt)
 
-mixed = ints_pt + torch.tensor([0.5, 0.5, 0.5])  # int64 + float32 promotes to float32
+mixed = ints_pt + torch.tensor([0.5, 0.5, 0.5])  # promoted to float32
 print(mixed, mixed.dtype)
 # --8<-- [end:torch_dtypes]
 
@@ -68,21 +70,23 @@ print(x.shape, tf.rank(x).numpy(), tf.size(x).numpy())
 print(tf.reshape(x, [2, -1]).shape)  # -1: inferred from the other dimensions
 print(tf.transpose(x).shape)
 print(tf.expand_dims(x, axis=0).shape, tf.squeeze(tf.zeros([1, 3, 1])).shape)
-print(tf.concat([x, x], axis=0).shape, tf.stack([x, x], axis=0).shape)
+print(tf.concat([x, x], axis=0).shape, tf.stack([x, x]).shape)
 # --8<-- [end:tf_shapes]
 
 # --8<-- [start:torch_shapes]
 x_pt = torch.arange(12).reshape(3, 4)
 print(x_pt.shape, x_pt.ndim, x_pt.numel())
 print(x_pt.reshape(2, -1).shape)
-print(x_pt.T.shape, x_pt.t().is_contiguous())  # a transpose is a view with swapped strides
+# A transpose is a view of the same memory with swapped strides.
+print(x_pt.T.shape, x_pt.t().is_contiguous())
 print(x_pt.unsqueeze(0).shape, torch.zeros(1, 3, 1).squeeze().shape)
-print(torch.cat([x_pt, x_pt], dim=0).shape, torch.stack([x_pt, x_pt], dim=0).shape)
+print(torch.cat([x_pt, x_pt]).shape, torch.stack([x_pt, x_pt]).shape)
 # --8<-- [end:torch_shapes]
 
 # --8<-- [start:tf_indexing]
 grid = tf.reshape(tf.range(12), [3, 4])
-print(grid[1].numpy(), grid[:, 1].numpy(), grid[0, ::2].numpy(), grid[-1, -1].numpy())
+print(grid[1].numpy(), grid[:, 1].numpy())  # a row, a column
+print(grid[0, ::2].numpy(), grid[-1, -1].numpy())  # a step, the last element
 
 rows = tf.gather(grid, [2, 0])  # pick rows by index
 cells = tf.gather_nd(grid, [[0, 1], [2, 3]])  # pick (row, column) pairs
@@ -92,7 +96,8 @@ print(rows.numpy().tolist(), cells.numpy(), evens.numpy())
 
 # --8<-- [start:torch_indexing]
 grid_pt = torch.arange(12).reshape(3, 4)
-print(grid_pt[1], grid_pt[:, 1], grid_pt[0, ::2], grid_pt[-1, -1])
+print(grid_pt[1], grid_pt[:, 1])  # a row, a column
+print(grid_pt[0, ::2], grid_pt[-1, -1])  # a step, the last element
 
 rows_pt = grid_pt[[2, 0]]  # integer-array ("advanced") indexing
 cells_pt = grid_pt[[0, 2], [1, 3]]  # (row, column) pairs
@@ -125,7 +130,8 @@ try:
 except TypeError as err:
     print("TypeError:", err)
 
-updated = tf.tensor_scatter_nd_update(frozen, indices=[[0]], updates=[10.0])  # a new tensor
+# An "update" builds a new tensor; `frozen` is left as it was.
+updated = tf.tensor_scatter_nd_update(frozen, indices=[[0]], updates=[10.0])
 print(frozen.numpy(), updated.numpy())
 
 weights = tf.Variable([1.0, 2.0, 3.0])  # mutable state, e.g. model parameters
@@ -195,5 +201,5 @@ def torch_device() -> torch.device:
 device = torch_device()
 product_pt = torch.ones(2, 3, device=device) @ torch.ones(3, 2, device=device)
 print(device, product_pt.device)
-print(product_pt.cpu().numpy())  # .numpy() needs a CPU tensor: move it back first
+print(product_pt.cpu().numpy())  # .numpy() needs a CPU tensor
 # --8<-- [end:torch_device]
