@@ -9,7 +9,8 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 import pytest
 
-from tooling.pages import FenceTokens
+from tests.sitebuild import MKDOCS_WARNING, mkdocs_build
+from tooling.pages import ROOT, FenceTokens
 
 
 def pytest_addoption(parser):
@@ -25,3 +26,14 @@ def pytest_addoption(parser):
 def pytest_markdown_docs_markdown_it():
     """Let pytest-markdown-docs see fences indented inside content tabs (see FenceTokens)."""
     return FenceTokens()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The site as published, built once per test session."""
+    site = tmp_path_factory.mktemp("site")
+    proc = mkdocs_build(ROOT / "mkdocs.yml", site)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log
+    assert not MKDOCS_WARNING.findall(log), log
+    return site

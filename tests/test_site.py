@@ -6,10 +6,7 @@ fails the build with a message that names the file.
 """
 
 import json
-import os
 import re
-import subprocess
-import sys
 import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,25 +17,8 @@ import pytest
 import yaml
 from mkdocs.utils.yaml import yaml_load
 
+from tests.sitebuild import mkdocs_build
 from tooling.pages import ROOT, markdown_pages, notebook_pages, read_blocks, read_sections, snippet_files
-
-MKDOCS_WARNING = re.compile(r"^(WARNING|ERROR)\s+-", re.MULTILINE)
-
-
-def mkdocs_build(config: Path, site_dir: Path, extra_env: dict | None = None):
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(extra_env or {}))
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)]
-    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=280)
-
-
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
-    site = tmp_path_factory.mktemp("site")
-    proc = mkdocs_build(ROOT / "mkdocs.yml", site)
-    log = proc.stdout + proc.stderr
-    assert proc.returncode == 0, log
-    assert not MKDOCS_WARNING.findall(log), log
-    return site
 
 
 def test_site_builds_strict_with_no_warnings(built_site):
@@ -116,7 +96,7 @@ def test_every_snippet_section_is_shown_on_a_page():
 # --------------------------------------------------------------------------- bad input
 
 
-def mini_site(tmp_path: Path, pages: dict[str, str]) -> Path:
+def mini_site(tmp_path: Path, pages: dict[str, str], **settings) -> Path:
     """A throwaway site using the real mkdocs.yml, with only ``pages`` in it."""
     config = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     docs = tmp_path / "docs"
@@ -131,6 +111,7 @@ def mini_site(tmp_path: Path, pages: dict[str, str]) -> Path:
     )
     config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
     config["watch"] = []
+    config.update(settings)
     for plugin in config["plugins"]:
         if isinstance(plugin, dict) and "mkdocs-jupyter" in plugin:
             plugin["mkdocs-jupyter"]["cache_dir"] = str(tmp_path / "cache")
@@ -210,3 +191,22 @@ def test_code_shown_on_pages_fits_the_column():
             if cell.cell_type == "code":
                 wide += [f"{notebook.name}: {line!r}" for line in cell.source.splitlines() if len(line) > CODE_WIDTH]
     assert not wide, f"code lines wider than {CODE_WIDTH} columns:\n" + "\n".join(wide)
+
+
+def test_repo_url_adds_edit_links_and_colab_links(tmp_path):
+    notebook = "# %% [markdown]\n# # A notebook\n\n# %%\nprint(6 * 7)\n"
+    config = mini_site(
+        tmp_path,
+        {"index.md": "# Home\n", "group/lesson.py": notebook},
+        repo_url="https://github.com/example/dl-site",
+        edit_uri="edit/main/docs/",
+    )
+    proc = mkdocs_build(config, tmp_path / "site")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://github.com/example/dl-site/edit/main/docs/index.md"' in home
+    assert 'data-md-component="source"' not in home  # no GitHub API request for stars
+    lesson = (tmp_path / "site" / "group" / "lesson" / "index.html").read_text(encoding="utf-8")
+    colab = "https://colab.research.google.com/github/example/dl-site/blob/gh-pages/group/lesson/lesson.ipynb"
+    assert f'href="{colab}"' in lesson
+    assert "Outputs on this page were produced with Python" in lesson

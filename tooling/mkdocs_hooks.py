@@ -7,12 +7,19 @@
 * Every notebook tutorial (a jupytext ``.py`` under docs/) is also written next to its page
   as ``<name>.ipynb``, and the page gets a download button for it.
 * A notebook cell that raises fails the build with the notebook's path and the cell.
+* With ``repo_url`` on GitHub, notebook pages also link to "Open in Colab"; the notebook is
+  taken from the ``gh-pages`` branch, where ``mkdocs gh-deploy`` publishes the built site.
+* Every page is stamped with the library versions installed at build time, and the
+  Versions page gets the full table (marker ``<!-- installed-versions -->``).
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import logging
 import os
+import platform
+import re
 import sys
 from pathlib import Path
 
@@ -69,13 +76,46 @@ def on_startup(command, dirty):
     _patch_executor()
 
 
+STAMPED = {"TensorFlow": "tensorflow", "Keras": "keras", "PyTorch": "torch"}
+VERSIONS_MARKER = "<!-- installed-versions -->"
+
+
+def _pinned_names() -> list[str]:
+    lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    return [line.split("==")[0].strip() for line in lines if "==" in line and not line.startswith("#")]
+
+
+def on_config(config):
+    stamp = [f"Python {platform.python_version()}"]
+    stamp += [f"{label} {importlib.metadata.version(dist)}" for label, dist in STAMPED.items()]
+    config.extra["stamp"] = " · ".join(stamp)
+    return config
+
+
+def _versions_table() -> str:
+    rows = ["| Package | Installed |", "| --- | --- |", f"| Python | {platform.python_version()} |"]
+    for name in _pinned_names():
+        rows.append(f"| {name} | {importlib.metadata.version(name)} |")
+    return "\n".join(rows)
+
+
 def _is_notebook(page) -> bool:
     return page.file.src_uri.endswith(".py")
+
+
+def colab_url(repo_url: str | None, dest_uri: str, notebook_name: str) -> str | None:
+    """Colab link for a notebook published on the gh-pages branch of a GitHub repository."""
+    match = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+?)(?:\.git)?/?", repo_url or "")
+    if not match:
+        return None
+    folder = Path(dest_uri).parent.as_posix()
+    return f"https://colab.research.google.com/github/{match[1]}/{match[2]}/blob/gh-pages/{folder}/{notebook_name}"
 
 
 def on_page_context(context, page, config, nav):
     if _is_notebook(page):
         page.notebook_download = Path(page.file.src_uri).with_suffix(".ipynb").name
+        page.colab_url = colab_url(config.repo_url, page.file.dest_uri, page.notebook_download)
     return context
 
 
@@ -94,6 +134,9 @@ def on_post_page(output, page, config):
 def on_page_markdown(markdown, page, config, files):
     """Check every snippet include before pymdownx.snippets does, to name the page and line."""
     from mkdocs.exceptions import PluginError
+
+    if VERSIONS_MARKER in markdown:
+        markdown = markdown.replace(VERSIONS_MARKER, _versions_table())
 
     from tooling.pages import INCLUDE_LINE, PageError, read_sections
 

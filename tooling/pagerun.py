@@ -147,7 +147,10 @@ def _execute(action) -> tuple[str, str | None]:
     try:
         with contextlib.redirect_stdout(buffer):
             action()
-    except BaseException:  # report everything, SystemExit included
+    except SystemExit as exit_:  # a program that ends with sys.exit(0) succeeded
+        if exit_.code not in (None, 0):
+            return buffer.getvalue(), traceback.format_exc()
+    except BaseException:  # report everything else
         return buffer.getvalue(), traceback.format_exc()
     return buffer.getvalue(), None
 

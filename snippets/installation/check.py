@@ -1,0 +1,107 @@
+"""Check an installation: python -m snippets.installation.check
+
+Prints the Python, TensorFlow, Keras and PyTorch versions, the devices each framework
+sees, and exits with status 1 and one line per problem when something the site needs is
+missing or differs from the pins in requirements.txt. The code of
+docs/installation/index.md.
+"""
+
+# --8<-- [start:versions]
+import importlib.metadata
+import platform
+import sys
+from pathlib import Path
+
+REQUIREMENTS = Path("requirements.txt")  # run from the repository folder
+FRAMEWORKS = {
+    "tensorflow": "TensorFlow",
+    "keras": "Keras",
+    "torch": "PyTorch",
+    "numpy": "NumPy",
+}
+SUPPORTED_PYTHON = (3, 11)
+
+
+def pinned_versions(path: Path = REQUIREMENTS) -> dict[str, str]:
+    """The ``name==version`` pins of a requirements file."""
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#")[0].strip()
+        if "==" in line:
+            name, version = line.split("==")
+            pins[name.strip().lower()] = version.strip()
+    return pins
+
+
+def installed_version(distribution: str) -> str | None:
+    """The installed version of a distribution, or None if it is missing."""
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+# --8<-- [end:versions]
+
+
+# --8<-- [start:problems]
+def version_problems(pins: dict[str, str]) -> list[str]:
+    """One line per framework that is missing or not at its pinned version."""
+    problems = []
+    if sys.version_info[:2] != SUPPORTED_PYTHON:
+        wanted = ".".join(map(str, SUPPORTED_PYTHON))
+        problems.append(
+            f"Python {platform.python_version()} is not supported: "
+            f"the pinned wheels need Python {wanted}"
+        )
+    for name, label in FRAMEWORKS.items():
+        found = installed_version(name)
+        # A local tag such as "+cpu" marks the build, not the version.
+        release = found.split("+")[0] if found else None
+        if found is None:
+            problems.append(f"{label} is not installed: pip install -r requirements.txt")
+        elif name in pins and release != pins[name]:
+            problems.append(
+                f"{label} {found} is installed but requirements.txt pins "
+                f"{pins[name]}: pip install {name}=={pins[name]}"
+            )
+    return problems
+# --8<-- [end:problems]
+
+
+# --8<-- [start:devices]
+def framework_devices() -> dict[str, list[str]]:
+    """The device types each framework can use, e.g. {'PyTorch': ['cpu']}."""
+    import tensorflow as tf
+    import torch
+
+    tf_devices = sorted({d.device_type for d in tf.config.list_physical_devices()})
+    torch_devices = ["cpu"]
+    if torch.cuda.is_available():
+        torch_devices.append("cuda")
+    if torch.backends.mps.is_available():
+        torch_devices.append("mps")
+    return {"TensorFlow": tf_devices, "PyTorch": torch_devices}
+# --8<-- [end:devices]
+
+
+# --8<-- [start:main]
+def main(argv: list[str] | None = None) -> int:
+    problems = version_problems(pinned_versions())
+    print(f"Python      {platform.python_version()}")
+    for name, label in FRAMEWORKS.items():
+        print(f"{label:<11} {installed_version(name) or 'missing'}")
+    if problems:
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 1
+    for label, devices in framework_devices().items():
+        print(f"{label} sees: {', '.join(devices)}")
+    print("ok: everything the site needs is installed")
+    return 0
+# --8<-- [end:main]
+
+
+if __name__ == "__main__":
+    # --8<-- [start:run]
+    status = main()
+    # --8<-- [end:run]
+    sys.exit(status)

@@ -1,0 +1,20 @@
+"""Build the site in a subprocess, the way the README's commands do."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tooling.pages import ROOT
+
+MKDOCS_WARNING = re.compile(r"^(WARNING|ERROR)\s+-", re.MULTILINE)
+def mkdocs_build(config: Path, site_dir: Path, extra_env: dict | None = None):
+    """``mkdocs build --strict`` in a subprocess, as the README's commands run it."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(extra_env or {}))
+    for name in ("SITE_URL", "SITE_REPO_URL", "SITE_EDIT_URI", "NOTEBOOK_EXECUTE"):
+        if name not in (extra_env or {}):
+            env.pop(name, None)  # build as published by default: notebooks executed
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)]
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=280)
+
