@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve preview build test outputs lint clean
+.PHONY: install chromium serve preview build test outputs lint clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,20 @@ preview: $(STAMP)
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's Chromium. Install it when missing and we may (root, as on
+# CI); otherwise those tests skip and say how to get it.
+chromium:
+	@if [ -z "$$CHROMIUM" ] && ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing chromium for the browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "chromium not found and not installable here: the browser tests will be skipped"; \
+		fi; \
+	fi
 
 outputs: $(STAMP)
 	$(BIN)/python -m tooling.pagerun --update
@@ -40,4 +52,4 @@ lint: $(STAMP)
 	$(BIN)/python -m ruff check .
 
 clean:
-	rm -rf site .cache .pytest_cache .ruff_cache .coverage .coverage.*
+	rm -rf site .cache .pytest_cache .ruff_cache .coverage .coverage.* artifacts
