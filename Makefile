@@ -5,6 +5,7 @@
 #   make build    build the site into site/ exactly as published (--strict)
 #   make outputs  re-run every page and rewrite the captured outputs it shows
 #   make lint     ruff, with the repository's configuration
+#   make speed    time a warm strict build, `mkdocs serve` to first page, and the test suite
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -12,7 +13,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install chromium serve preview build test outputs lint clean
+.PHONY: install chromium serve preview build test outputs lint speed clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +51,9 @@ outputs: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .
+
+speed: $(STAMP)
+	$(BIN)/python -m tooling.pipeline_speed --suite
 
 clean:
 	rm -rf site .cache .pytest_cache .ruff_cache .coverage .coverage.* artifacts
