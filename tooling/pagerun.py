@@ -178,6 +178,8 @@ def _child(page: Path, programs: list[str], result_file: Path) -> None:
         for rel in programs:
             module = rel.removesuffix(".py").replace("/", ".")
             sys.argv = [rel]
+            # The page may have imported it; run it afresh, as `python -m` would.
+            sys.modules.pop(module, None)
             stdout, error = _execute(
                 lambda module=module: runpy.run_module(module, run_name="__main__", alter_sys=True)
             )
