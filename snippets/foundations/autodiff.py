@@ -1,0 +1,283 @@
+"""Automatic differentiation in TensorFlow and PyTorch: code of docs/foundations/autodiff.md.
+
+Run it as a program with ``python -m snippets.foundations.autodiff``.
+"""
+
+# --8<-- [start:by_hand]
+import math
+
+# f(x, y) = (x·y + sin x)², as a graph of four elementary steps.
+x_val, y_val = 0.5, 2.0
+a = x_val * y_val  # a = x·y
+b = math.sin(x_val)  # b = sin x
+c = a + b  # c = a + b
+f_val = c**2  # f = c²
+
+# Reverse sweep: start from df/df = 1 and apply the chain rule backwards,
+# one step at a time, multiplying by each step's local derivative.
+f_bar = 1.0
+c_bar = f_bar * 2 * c  # df/dc
+a_bar = c_bar * 1.0  # df/da = df/dc · dc/da
+b_bar = c_bar * 1.0  # df/db = df/dc · dc/db
+# x feeds two steps (a and b): its contributions add up.
+x_bar = a_bar * y_val + b_bar * math.cos(x_val)
+y_bar = a_bar * x_val
+print(f"f = {f_val:.4f}, df/dx = {x_bar:.4f}, df/dy = {y_bar:.4f}")
+# --8<-- [end:by_hand]
+
+# --8<-- [start:tf_tape]
+import tensorflow as tf
+
+
+def f_tf(x, y):
+    return (x * y + tf.sin(x)) ** 2
+
+
+x = tf.Variable(0.5)
+y = tf.Variable(2.0)
+with tf.GradientTape() as tape:  # records operations on watched variables
+    f = f_tf(x, y)
+df_dx, df_dy = tape.gradient(f, [x, y])
+print(f"f = {f:.4f}, df/dx = {df_dx:.4f}, df/dy = {df_dy:.4f}")
+# --8<-- [end:tf_tape]
+
+# --8<-- [start:torch_backward]
+import torch
+
+
+def f_torch(x, y):
+    return (x * y + torch.sin(x)) ** 2
+
+
+x_pt = torch.tensor(0.5, requires_grad=True)  # record operations on x
+y_pt = torch.tensor(2.0, requires_grad=True)
+f_pt = f_torch(x_pt, y_pt)
+f_pt.backward()  # fills .grad of every leaf that requires grad
+print(f"f = {f_pt:.4f}, df/dx = {x_pt.grad:.4f}, df/dy = {y_pt.grad:.4f}")
+# --8<-- [end:torch_backward]
+
+# --8<-- [start:tf_watch]
+const = tf.constant(3.0)  # a constant is not watched by default
+with tf.GradientTape() as tape:
+    square = const**2
+print(tape.gradient(square, const))  # None: nothing was recorded
+
+with tf.GradientTape() as tape:
+    tape.watch(const)
+    square = const**2
+print(tape.gradient(square, const))
+
+with tf.GradientTape() as tape:
+    cube = const**3
+try:
+    tape.gradient(cube, const)
+    tape.gradient(cube, const)  # a tape can be used once...
+except RuntimeError as err:
+    print("RuntimeError:", str(err).split(".")[0])
+
+with tf.GradientTape(persistent=True) as tape:  # ...unless persistent
+    tape.watch(const)
+    square, cube = const**2, const**3
+print(tape.gradient(square, const).numpy(), tape.gradient(cube, const).numpy())
+del tape  # a persistent tape holds its resources until deleted
+# --8<-- [end:tf_watch]
+
+# --8<-- [start:torch_accumulate]
+w = torch.tensor(3.0, requires_grad=True)
+(w**2).backward()
+print(w.grad)  # d(w²)/dw = 6
+(w**2).backward()
+print(w.grad)  # 12: backward ADDS to .grad, it does not overwrite it
+w.grad = None  # reset before the next step (optimizer.zero_grad() does this)
+
+cube_pt = w**3
+cube_pt.backward(retain_graph=True)  # keep the graph for a second pass
+cube_pt.backward()  # without retain_graph above, this line would raise
+print(w.grad)  # 27 + 27
+
+const_pt = torch.tensor(3.0)  # requires_grad=False: not recorded
+print((const_pt**2).requires_grad)
+# --8<-- [end:torch_accumulate]
+
+# --8<-- [start:tf_stop]
+x = tf.Variable(2.0)
+with tf.GradientTape() as tape:
+    # Only the first factor is differentiated: d/dx [x · c] with c = x.
+    product = x * tf.stop_gradient(x)
+print(tape.gradient(product, x).numpy())  # 2.0, not 4.0
+# --8<-- [end:tf_stop]
+
+# --8<-- [start:torch_detach]
+x_pt = torch.tensor(2.0, requires_grad=True)
+product_pt = x_pt * x_pt.detach()  # detach(): same values, no history
+product_pt.backward()
+print(x_pt.grad.item())  # 2.0, not 4.0
+
+with torch.no_grad():  # nothing inside is recorded, e.g. parameter updates
+    print((x_pt * 3).requires_grad)
+# --8<-- [end:torch_detach]
+
+
+# --8<-- [start:torch_inplace]
+t_pt = torch.tensor([1.0, 2.0], requires_grad=True)
+s_pt = torch.sigmoid(t_pt)  # sigmoid's backward reuses its output s_pt
+s_pt.mul_(2)  # in place: overwrites the values backward needs
+try:
+    s_pt.sum().backward()
+except RuntimeError as err:
+    print("RuntimeError:", str(err).split(": [")[0])
+    print(str(err).split("], ")[1].split(";")[0])
+# --8<-- [end:torch_inplace]
+
+
+# --8<-- [start:tf_higher]
+def cube_tf(x):
+    return x**3 - 2 * x
+
+
+x = tf.Variable(1.5)
+with tf.GradientTape() as outer:
+    with tf.GradientTape() as inner:
+        y = cube_tf(x)
+    dy = inner.gradient(y, x)  # 3x² - 2, itself recorded by `outer`
+d2y = outer.gradient(dy, x)  # 6x
+print(f"dy/dx = {dy:.2f}, d²y/dx² = {d2y:.2f}")
+# --8<-- [end:tf_higher]
+
+
+# --8<-- [start:torch_higher]
+def cube_torch(x):
+    return x**3 - 2 * x
+
+
+x_pt = torch.tensor(1.5, requires_grad=True)
+y_pt = cube_torch(x_pt)
+# create_graph=True records the backward pass so it can be differentiated.
+(dy_pt,) = torch.autograd.grad(y_pt, x_pt, create_graph=True)
+(d2y_pt,) = torch.autograd.grad(dy_pt, x_pt)
+print(f"dy/dx = {dy_pt:.2f}, d²y/dx² = {d2y_pt:.2f}")
+# --8<-- [end:torch_higher]
+
+
+# --8<-- [start:tf_jacobian]
+def g_tf(v):  # R² -> R²
+    return tf.stack([v[0] ** 2 * v[1], 5 * v[0] + tf.sin(v[1])])
+
+
+def h_tf(v):  # R² -> R, a scalar to take the Hessian of
+    return v[0] ** 2 * v[1] + v[1] ** 3
+
+
+v = tf.Variable([1.0, 2.0])
+with tf.GradientTape() as tape:
+    out = g_tf(v)
+jac = tape.jacobian(out, v)  # shape (outputs, inputs)
+print(jac.numpy())
+
+with tf.GradientTape() as outer:
+    with tf.GradientTape() as inner:
+        value = h_tf(v)
+    grad = inner.gradient(value, v)
+hess = outer.jacobian(grad, v)  # the Jacobian of the gradient
+print(hess.numpy())
+# --8<-- [end:tf_jacobian]
+
+
+# --8<-- [start:torch_jacobian]
+from torch.func import jacrev
+
+
+def g_torch(v):
+    return torch.stack([v[0] ** 2 * v[1], 5 * v[0] + torch.sin(v[1])])
+
+
+def h_torch(v):
+    return v[0] ** 2 * v[1] + v[1] ** 3
+
+
+v_pt = torch.tensor([1.0, 2.0])  # torch.func needs no requires_grad
+jac_pt = jacrev(g_torch)(v_pt)  # jacrev(f) is a new function: f's Jacobian
+hess_pt = jacrev(jacrev(h_torch))(v_pt)  # the Jacobian of the gradient
+print(jac_pt)
+print(hess_pt)
+# --8<-- [end:torch_jacobian]
+
+# --8<-- [start:tf_no_gradient]
+x = tf.Variable([0.4, 1.6, 2.5])
+with tf.GradientTape(persistent=True) as tape:
+    rounded = tf.round(x)
+    index = tf.argmax(x)
+    as_int = tf.cast(x, tf.int32)
+for name, result in [("round", rounded), ("argmax", index), ("cast", as_int)]:
+    print(name, tape.gradient(result, x))
+del tape
+# --8<-- [end:tf_no_gradient]
+
+# --8<-- [start:torch_no_gradient]
+from torch.distributions import Normal
+
+x_pt = torch.tensor([0.4, 1.6, 2.5], requires_grad=True)
+torch.round(x_pt).sum().backward()
+print("round", x_pt.grad)  # zero almost everywhere: useless for learning
+print("argmax", torch.argmax(x_pt).requires_grad)
+print("cast", x_pt.long().requires_grad)
+mu_pt = torch.tensor(0.0, requires_grad=True)
+print("sample", Normal(mu_pt, 1.0).sample().requires_grad)
+# --8<-- [end:torch_no_gradient]
+
+
+# --8<-- [start:tf_ste]
+def round_ste_tf(x):
+    """Rounds on the way forward; passes the gradient through unchanged."""
+    return x + tf.stop_gradient(tf.round(x) - x)
+
+
+x = tf.Variable([0.4, 1.6, 2.5])
+weights = tf.constant([1.0, 2.0, 3.0])
+with tf.GradientTape() as tape:
+    q = round_ste_tf(x)
+    loss = tf.reduce_sum(weights * q)
+print(q.numpy(), tape.gradient(loss, x).numpy())
+# --8<-- [end:tf_ste]
+
+
+# --8<-- [start:torch_ste]
+def round_ste_torch(x):
+    """Rounds on the way forward; passes the gradient through unchanged."""
+    return x + (torch.round(x) - x).detach()
+
+
+x_pt = torch.tensor([0.4, 1.6, 2.5], requires_grad=True)
+weights_pt = torch.tensor([1.0, 2.0, 3.0])
+q_pt = round_ste_torch(x_pt)
+(weights_pt * q_pt).sum().backward()
+print(q_pt.detach(), x_pt.grad)
+# --8<-- [end:torch_ste]
+
+
+# --8<-- [start:tf_reparam]
+def sample_tf(mu, sigma, eps):
+    """z ~ Normal(mu, sigma²), written as a differentiable function of noise."""
+    return mu + sigma * eps
+
+
+eps = tf.random.Generator.from_seed(0).normal([1000])
+mu, sigma = tf.Variable(0.5), tf.Variable(2.0)
+with tf.GradientTape() as tape:
+    z = sample_tf(mu, sigma, eps)
+    loss = tf.reduce_mean(z**2)  # a Monte Carlo estimate of E[z²]
+d_mu, d_sigma = tape.gradient(loss, [mu, sigma])
+# E[z²] = mu² + sigma²: exact gradients 2·mu = 1 and 2·sigma = 4.
+print(f"d/dmu = {d_mu:.2f}, d/dsigma = {d_sigma:.2f}")
+# --8<-- [end:tf_reparam]
+
+# --8<-- [start:torch_reparam]
+mu_pt = torch.tensor(0.5, requires_grad=True)
+sigma_pt = torch.tensor(2.0, requires_grad=True)
+gen = torch.Generator().manual_seed(0)
+eps_pt = torch.randn(1000, generator=gen)
+z_pt = mu_pt + sigma_pt * eps_pt  # what Normal(mu, sigma).rsample() does
+(z_pt**2).mean().backward()
+print(f"d/dmu = {mu_pt.grad:.2f}, d/dsigma = {sigma_pt.grad:.2f}")
+print("rsample", Normal(mu_pt, sigma_pt).rsample().requires_grad)
+# --8<-- [end:torch_reparam]

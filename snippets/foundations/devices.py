@@ -1,0 +1,126 @@
+"""Devices in TensorFlow and PyTorch: code of docs/foundations/devices.md.
+
+Run it as a program with ``python -m snippets.foundations.devices``.
+"""
+
+# --8<-- [start:tf_memory_growth]
+import tensorflow as tf
+
+
+def enable_memory_growth() -> list[str]:
+    """Let TensorFlow claim GPU memory as needed instead of all at start.
+
+    Must run before anything touches a GPU; without GPUs it does nothing.
+    """
+    changed = []
+    for gpu in tf.config.list_physical_devices("GPU"):
+        try:
+            tf.config.experimental.set_memory_growth(gpu, True)
+            changed.append(gpu.name)
+        except RuntimeError:  # the GPUs were already initialised
+            pass
+    return changed
+
+
+print("memory growth enabled on:", enable_memory_growth())
+# --8<-- [end:tf_memory_growth]
+
+
+# --8<-- [start:tf_list]
+for kind in ["CPU", "GPU", "TPU"]:
+    print(kind, len(tf.config.list_physical_devices(kind)))
+print([d.name for d in tf.config.list_logical_devices()])
+# --8<-- [end:tf_list]
+
+
+# --8<-- [start:torch_list]
+import torch
+
+print("CUDA available:", torch.cuda.is_available())
+print("CUDA devices:", torch.cuda.device_count())
+print("MPS available:", torch.backends.mps.is_available())
+device = torch.device(
+    "cuda" if torch.cuda.is_available()
+    else "mps" if torch.backends.mps.is_available()
+    else "cpu"
+)
+print("using:", device)
+# --8<-- [end:torch_list]
+
+
+# --8<-- [start:tf_place]
+device_name = "/GPU:0" if tf.config.list_logical_devices("GPU") else "/CPU:0"
+with tf.device(device_name):
+    weights = tf.Variable(tf.ones([3, 2]))  # created on that device
+    batch = tf.ones([4, 3])
+    result = batch @ weights
+print(device_name, weights.device.endswith(device_name[1:]))
+
+# Outside tf.device, TensorFlow picks the GPU by itself when there is one.
+automatic = tf.ones([2]) * 2
+print(automatic.device.split("/")[-1])
+# --8<-- [end:tf_place]
+
+
+# --8<-- [start:torch_move]
+from torch import nn
+
+torch.manual_seed(0)
+net = nn.Linear(3, 1).to(device)  # moves the parameters, in place
+batch_pt = torch.ones(4, 3)  # created on the CPU
+print(batch_pt.device, next(net.parameters()).device)
+output = net(batch_pt.to(device))  # .to returns a copy on the device
+print(output.device, output.detach().cpu().numpy().shape)
+
+meta = torch.ones(2, device="meta")  # shapes only, no data: any device works
+try:
+    torch.ones(2) + meta  # operands on different devices
+except RuntimeError as err:
+    print("RuntimeError:", str(err).split(",")[0])
+# --8<-- [end:torch_move]
+
+
+# --8<-- [start:tf_unchanged]
+import keras
+
+
+def tf_train_step(model, optimizer, x, y):
+    """The same code on any device: TensorFlow places the operations."""
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean((model(x) - y) ** 2)
+    grads = tape.gradient(loss, model.trainable_variables)
+    variables = model.trainable_variables
+    optimizer.apply_gradients(zip(grads, variables, strict=True))
+    return loss
+
+
+keras.utils.set_random_seed(0)
+model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+optimizer = keras.optimizers.SGD(learning_rate=0.1)
+x_tf = tf.random.Generator.from_seed(0).normal([32, 3])
+y_tf = tf.reduce_sum(x_tf, axis=1, keepdims=True)
+losses = [float(tf_train_step(model, optimizer, x_tf, y_tf)) for _ in range(50)]
+print("loss went down:", losses[-1] < losses[0] / 10)
+# --8<-- [end:tf_unchanged]
+
+
+# --8<-- [start:torch_unchanged]
+def torch_train_step(model, optimizer, x, y, device):
+    """The same code on any device: move the batch where the model is."""
+    x, y = x.to(device), y.to(device)
+    optimizer.zero_grad()
+    loss = ((model(x) - y) ** 2).mean()
+    loss.backward()
+    optimizer.step()
+    return loss.item()  # .item() copies the number back to the CPU
+
+
+torch.manual_seed(0)
+model_pt = nn.Linear(3, 1).to(device)  # move the model BEFORE the optimizer
+optimizer_pt = torch.optim.SGD(model_pt.parameters(), lr=0.1)
+x_pt = torch.randn(32, 3, generator=torch.Generator().manual_seed(0))
+y_pt = x_pt.sum(dim=1, keepdim=True)
+losses_pt = [torch_train_step(model_pt, optimizer_pt, x_pt, y_pt, device)
+             for _ in range(50)]
+print("loss went down:", losses_pt[-1] < losses_pt[0] / 10)
+# --8<-- [end:torch_unchanged]

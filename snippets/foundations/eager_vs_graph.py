@@ -1,0 +1,220 @@
+"""Eager execution and graphs: code of docs/foundations/eager-vs-graph.md.
+
+Run it as a program with ``python -m snippets.foundations.eager_vs_graph``; with
+``--record`` it also measures eager against compiled code and writes
+snippets/foundations/measurements/eager_vs_graph.md.
+"""
+
+# --8<-- [start:tf_tracing]
+import tensorflow as tf
+
+traces = []  # a Python side effect: runs only while tracing
+
+
+@tf.function
+def scaled_sum(x, scale):
+    traces.append((x.shape, scale))
+    return tf.reduce_sum(x) * scale
+
+
+scaled_sum(tf.constant([1.0, 2.0]), tf.constant(2.0))
+scaled_sum(tf.constant([3.0, 4.0]), tf.constant(5.0))  # same signature
+print("traces after two float tensors of shape (2,):", len(traces))
+scaled_sum(tf.constant([1.0, 2.0, 3.0]), tf.constant(2.0))  # new shape
+print("after a tensor of shape (3,):", len(traces))
+for scale in [1.0, 2.0]:  # Python numbers are baked into the graph
+    scaled_sum(tf.constant([1.0, 2.0]), scale)
+print("after two different Python floats:", len(traces))
+# --8<-- [end:tf_tracing]
+
+# --8<-- [start:tf_signature]
+signature_traces = []
+
+
+@tf.function(input_signature=[tf.TensorSpec(shape=[None], dtype=tf.float32)])
+def total(x):
+    signature_traces.append(x.shape)
+    return tf.reduce_sum(x)
+
+
+for n in [2, 3, 10]:
+    total(tf.ones([n]))
+print(len(signature_traces), signature_traces[0])  # one trace, shape (None,)
+try:
+    total(tf.ones([2, 2]))  # does not match the signature
+except TypeError as err:
+    print("TypeError:", str(err).split(" due to")[0])
+# --8<-- [end:tf_signature]
+
+
+# --8<-- [start:tf_autograph]
+@tf.function
+def collatz(n):
+    """Steps for n to reach 1 (halve if even, else 3n + 1), and the peak."""
+    steps, peak = tf.constant(0), n
+    while n != 1:  # a Python while on a tensor becomes a graph loop
+        if n % 2 == 0:  # and this if becomes a graph conditional
+            n = n // 2
+        else:
+            n = 3 * n + 1
+            peak = tf.maximum(peak, n)
+        steps += 1
+    return steps, peak
+
+
+print([int(t) for t in collatz(tf.constant(27))])
+# The Python code AutoGraph generated: control flow became function calls.
+generated = tf.autograph.to_code(collatz.python_function)
+print([line.strip().split("(")[0] for line in generated.splitlines()
+       if "_stmt(" in line])
+# The traced graph: one loop op; its body is a function holding the If op.
+graph = collatz.get_concrete_function(tf.constant(27)).graph
+print(sorted({op.type for op in graph.get_operations()}))
+functions = graph.as_graph_def().library.function
+inner_ops = {node.op for function in functions for node in function.node_def}
+print(sorted(op for op in inner_ops if "If" in op))
+# --8<-- [end:tf_autograph]
+
+# --8<-- [start:tf_print]
+import tempfile
+from pathlib import Path
+
+# tf.print writes from C++ (to stderr by default); here it writes to a file.
+log_file = Path(tempfile.mkdtemp()) / "tf_print.log"
+
+
+@tf.function
+def noisy_double(x):
+    print("Python print, at trace time:", x)
+    tf.print("tf.print, at run time:", x, output_stream=f"file://{log_file}")
+    return 2 * x
+
+
+noisy_double(tf.constant(1))
+noisy_double(tf.constant(2))
+print(log_file.read_text(), end="")
+# --8<-- [end:tf_print]
+
+# --8<-- [start:torch_graph_breaks]
+import torch
+import torch._dynamo
+
+
+def branchy(x):
+    y = torch.sin(x) * 2
+    if y.sum() > 0:  # a branch on a tensor's VALUE: unknown while tracing
+        return torch.cos(y)
+    return -y
+
+
+def branch_free(x):
+    y = torch.sin(x) * 2
+    return torch.where(y.sum() > 0, torch.cos(y), -y)  # both sides, one graph
+
+
+x = torch.linspace(-1.0, 2.0, 8)
+for fn in [branchy, branch_free]:
+    report = torch._dynamo.explain(fn)(x)
+    print(f"{fn.__name__}: {report.graph_count} graphs, "
+          f"{report.graph_break_count} breaks")
+print(report.graph_count == 1, branchy(x).equal(branch_free(x)))
+first_break = torch._dynamo.explain(branchy)(x).break_reasons[0]
+print(first_break.reason.splitlines()[0])
+# --8<-- [end:torch_graph_breaks]
+
+# --8<-- [start:torch_compile]
+torch._dynamo.reset()  # forget what explain() compiled above
+compiled = torch.compile(branchy, backend="eager")  # capture only, no codegen
+print(torch.allclose(compiled(x), branchy(x)))
+print(torch.allclose(compiled(-x), branchy(-x)))  # the other branch
+# --8<-- [end:torch_compile]
+
+# --8<-- [start:measure]
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import tensorflow as tf
+import torch
+
+
+def many_small_ops_tf(x):
+    for _ in range(20):
+        x = tf.tanh(x) * 0.9 + 0.1
+    return x
+
+
+def many_small_ops_torch(x):
+    for _ in range(20):
+        x = torch.tanh(x) * 0.9 + 0.1
+    return x
+
+
+def per_call_us(fn, arg, calls):
+    start = time.perf_counter()
+    for _ in range(calls):
+        fn(arg)
+    return (time.perf_counter() - start) / calls * 1e6
+
+
+def measure(fast: bool) -> dict[str, float]:
+    """Median microseconds per call, eager vs graph, in both frameworks."""
+    rounds, calls = (2, 3) if fast else (7, 200)
+    backend = "aot_eager" if fast else "inductor"  # inductor compiles C++
+    x_tf, x_pt = tf.ones([256]), torch.ones(256)
+    contenders = {
+        "TensorFlow eager": (many_small_ops_tf, x_tf),
+        "TensorFlow tf.function": (tf.function(many_small_ops_tf), x_tf),
+        "PyTorch eager": (many_small_ops_torch, x_pt),
+        "PyTorch torch.compile": (
+            torch.compile(many_small_ops_torch, backend=backend), x_pt),
+    }
+    times = {name: [] for name in contenders}
+    for fn, arg in contenders.values():
+        fn(arg)  # warm-up: tracing and compiling happen here
+    for _ in range(rounds):  # alternate, so that noise hits all alike
+        for name, (fn, arg) in contenders.items():
+            times[name].append(per_call_us(fn, arg, calls))
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def machine_info() -> str:
+    cpuinfo = Path("/proc/cpuinfo")
+    lines = cpuinfo.read_text().splitlines() if cpuinfo.exists() else []
+    models = [ln.split(":", 1)[1].strip() for ln in lines
+              if ln.startswith("model name")]
+    cpu = models[0] if models else platform.processor() or "unknown CPU"
+    return (f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}"
+            f", TensorFlow {tf.__version__}, PyTorch {torch.__version__}; "
+            f"{date.today().isoformat()}")
+
+
+def record(path: Path, fast: bool = False) -> None:
+    results = measure(fast)
+    rows = [f"| {name} | {us:,.0f} |" for name, us in results.items()]
+    table = ["| Function (20 × tanh, multiply, add on 256 floats) "
+             "| µs per call (median) |", "| --- | ---: |", *rows]
+    note = f"Measured on: {machine_info()}."
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([*table, "", note]) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--record", action="store_true")
+    parser.add_argument("--fast", action="store_true")
+    parser.add_argument("--output", type=Path, default=Path(
+        "snippets/foundations/measurements/eager_vs_graph.md"))
+    args = parser.parse_args(argv)
+    if args.record:
+        record(args.output, fast=args.fast)
+# --8<-- [end:measure]
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
