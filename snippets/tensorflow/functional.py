@@ -1,0 +1,108 @@
+"""Level 3, the Keras Functional API: the code of docs/tensorflow/functional.md.
+
+Run it as a program with ``python -m snippets.tensorflow.functional``.
+"""
+
+# --8<-- [start:data]
+import keras
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+
+def load_digit_split(seed=0):
+    """8x8 digit images as 64 floats in [0, 1], a fixed 75/25 split."""
+    digits = load_digits()
+    x = (digits.data / 16.0).astype(np.float32)  # pixel values are 0..16
+    y = digits.target.astype(np.int64)
+    return train_test_split(x, y, test_size=0.25, random_state=seed, stratify=y)
+
+
+x_train, x_test, y_train, y_test = load_digit_split()
+# --8<-- [end:data]
+
+# --8<-- [start:classifier]
+keras.utils.set_random_seed(0)
+
+pixels = keras.Input(shape=(64,), name="pixels")
+features = keras.layers.Dense(64, activation="relu", name="hidden")(pixels)
+logits = keras.layers.Dense(10, name="logits")(features)
+model = keras.Model(inputs=pixels, outputs=logits, name="level3")
+
+model.compile(
+    optimizer="adam",
+    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    metrics=["accuracy"],
+)
+model.fit(x_train, y_train, epochs=20, batch_size=32, verbose=0)
+_, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
+print("test accuracy >= 0.95:", test_accuracy >= 0.95)
+# --8<-- [end:classifier]
+
+# --8<-- [start:graph]
+keras.utils.set_random_seed(0)
+
+top = keras.Input(shape=(32,), name="top_half")  # image rows 0-3
+bottom = keras.Input(shape=(32,), name="bottom_half")  # image rows 4-7
+
+# One layer object called twice: both halves go through the same weights.
+half_encoder = keras.layers.Dense(32, activation="relu", name="half_encoder")
+joined = keras.layers.Concatenate(name="joined")(
+    [half_encoder(top), half_encoder(bottom)]
+)
+
+# A residual block: the block's output is added back to its input.
+hidden = keras.layers.Dense(64, activation="relu", name="block_in")(joined)
+update = keras.layers.Dense(64, activation="relu", name="block")(hidden)
+hidden = keras.layers.Add(name="residual")([hidden, update])
+
+digit = keras.layers.Dense(10, name="digit")(hidden)
+is_even = keras.layers.Dense(1, activation="sigmoid", name="is_even")(hidden)
+
+two_heads = keras.Model(
+    inputs={"top_half": top, "bottom_half": bottom},
+    outputs={"digit": digit, "is_even": is_even},
+    name="two_heads",
+)
+two_heads.summary(line_length=80)
+# --8<-- [end:graph]
+
+
+# --8<-- [start:fit_graph]
+def split_halves(x):
+    """The two inputs the model expects, as a dict keyed by input name."""
+    return {"top_half": x[:, :32], "bottom_half": x[:, 32:]}
+
+
+def targets(y):
+    return {"digit": y, "is_even": (y % 2 == 0).astype(np.float32)}
+
+
+two_heads.compile(
+    optimizer="adam",
+    loss={
+        "digit": keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        "is_even": keras.losses.BinaryCrossentropy(),
+    },
+    loss_weights={"digit": 1.0, "is_even": 0.5},
+    metrics={"digit": ["accuracy"], "is_even": ["accuracy"]},
+)
+two_heads.fit(
+    split_halves(x_train), targets(y_train),
+    epochs=20, batch_size=32, verbose=0,
+)
+scores = two_heads.evaluate(
+    split_halves(x_test), targets(y_test), verbose=0, return_dict=True
+)
+print(sorted(scores))
+print("digit accuracy >= 0.95:", scores["digit_accuracy"] >= 0.95)
+print("is_even accuracy >= 0.95:", scores["is_even_accuracy"] >= 0.95)
+# --8<-- [end:fit_graph]
+
+# --8<-- [start:shared]
+layer_names = [layer.name for layer in two_heads.layers]
+print("half_encoder listed", layer_names.count("half_encoder"), "time(s)")
+print("its weights:", [tuple(w.shape) for w in half_encoder.weights])
+outputs = two_heads.predict(split_halves(x_test[:2]), verbose=0)
+print({name: value.shape for name, value in sorted(outputs.items())})
+# --8<-- [end:shared]

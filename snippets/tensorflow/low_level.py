@@ -1,0 +1,141 @@
+"""Level 1, raw TensorFlow: the code of docs/tensorflow/low-level.md.
+
+Run it as a program with ``python -m snippets.tensorflow.low_level``. It trains a small
+digit classifier with nothing but variables, a tape and a compiled step function.
+"""
+
+# --8<-- [start:data]
+import numpy as np
+import tensorflow as tf
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+
+def load_digit_split(seed=0):
+    """8x8 digit images as 64 floats in [0, 1], a fixed 75/25 split."""
+    digits = load_digits()
+    x = (digits.data / 16.0).astype(np.float32)  # pixel values are 0..16
+    y = digits.target.astype(np.int64)
+    return train_test_split(x, y, test_size=0.25, random_state=seed, stratify=y)
+
+
+x_train, x_test, y_train, y_test = load_digit_split()
+print(x_train.shape, x_test.shape, x_train.dtype, y_train.dtype)
+print(float(x_train.min()), float(x_train.max()))
+# --8<-- [end:data]
+
+# --8<-- [start:variable]
+v = tf.Variable([1.0, 2.0], name="v")
+print(v.name, v.trainable, v.dtype)
+v.assign_add([0.5, 0.5])  # updates in place, keeps dtype and shape
+print(v.numpy())
+
+counter = tf.Variable(0, trainable=False, name="steps")  # state, not a weight
+counter.assign_add(1)
+print(counter.numpy(), counter.trainable)
+# --8<-- [end:variable]
+
+
+# --8<-- [start:module]
+class Dense(tf.Module):
+    """y = activation(x @ w + b), with its two variables."""
+
+    def __init__(self, n_in, n_out, seed, activation=None, name=None):
+        super().__init__(name=name)
+        # He initialisation: variance 2 / n_in keeps ReLU activations in range.
+        init = tf.random.stateless_normal([n_in, n_out], seed=[seed, 0])
+        self.w = tf.Variable(init * np.sqrt(2.0 / n_in), name="w")
+        self.b = tf.Variable(tf.zeros([n_out]), name="b")
+        self.activation = activation
+
+    def __call__(self, x):
+        y = x @ self.w + self.b
+        return self.activation(y) if self.activation else y
+
+
+class MLP(tf.Module):
+    """64 pixels -> 64 ReLU units -> 10 logits."""
+
+    def __init__(self, name=None):
+        super().__init__(name=name)
+        self.hidden = Dense(64, 64, seed=1, activation=tf.nn.relu)
+        self.out = Dense(64, 10, seed=2)
+
+    def __call__(self, x):
+        return self.out(self.hidden(x))
+
+
+model = MLP(name="mlp")
+# tf.Module finds the variables held by its attributes, recursively.
+for var in model.trainable_variables:
+    print(var.name, var.shape)
+print(model(x_train[:3]).shape)
+# --8<-- [end:module]
+
+
+# --8<-- [start:tape]
+def loss_fn(model, x, y):
+    logits = model(x)
+    per_example = tf.nn.sparse_softmax_cross_entropy_with_logits(y, logits)
+    return tf.reduce_mean(per_example)
+
+
+with tf.GradientTape() as tape:  # records the operations on variables
+    loss = loss_fn(model, x_train[:32], y_train[:32])
+grads = tape.gradient(loss, model.trainable_variables)
+print([tuple(g.shape) for g in grads])
+# --8<-- [end:tape]
+
+
+# --8<-- [start:loop]
+def sgd_step(model, x, y, learning_rate=0.1):
+    with tf.GradientTape() as tape:
+        loss = loss_fn(model, x, y)
+    grads = tape.gradient(loss, model.trainable_variables)
+    for var, grad in zip(model.trainable_variables, grads, strict=True):
+        var.assign_sub(learning_rate * grad)
+    return loss
+
+
+def train(step, epochs=20, batch_size=32, seed=0):
+    """Mini-batch training: ``step(x, y)`` updates the model on one batch."""
+    rng = np.random.default_rng(seed)
+    for _ in range(epochs):
+        order = rng.permutation(len(x_train))
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            step(x_train[idx], y_train[idx])
+
+
+def accuracy(model, x, y):
+    predicted = tf.argmax(model(x), axis=1).numpy()
+    return float(np.mean(predicted == y))
+
+
+eager_model = MLP(name="eager")
+train(lambda x, y: sgd_step(eager_model, x, y), epochs=1)
+print("eager, 1 epoch, test accuracy > 0.5:",
+      accuracy(eager_model, x_test, y_test) > 0.5)
+# --8<-- [end:loop]
+
+# --8<-- [start:function]
+level1 = MLP(name="level1")
+
+
+# Traced once into a graph, then reused for every batch. The None batch
+# dimension lets the last, smaller batch run the same graph.
+@tf.function(
+    input_signature=[
+        tf.TensorSpec([None, 64], tf.float32),
+        tf.TensorSpec([None], tf.int64),
+    ]
+)
+def compiled_step(x, y):
+    return sgd_step(level1, x, y)
+
+
+train(compiled_step)
+print("traced", compiled_step.experimental_get_tracing_count(), "time(s)")
+test_accuracy = accuracy(level1, x_test, y_test)
+print("test accuracy >= 0.95:", test_accuracy >= 0.95)
+# --8<-- [end:function]

@@ -1,0 +1,80 @@
+"""Keras 3 on another backend: the code of docs/tensorflow/multi-backend.md.
+
+Run it as a program with ``python -m snippets.tensorflow.multi_backend``.
+"""
+
+# --8<-- [start:build]
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import warnings
+
+import keras
+import numpy as np
+
+print("backend here:", keras.backend.backend())
+
+keras.utils.set_random_seed(0)
+# Only keras.layers: nothing in this model is specific to TensorFlow.
+model = keras.Sequential(
+    [
+        keras.Input(shape=(64,)),
+        keras.layers.Dense(32, activation="relu", name="hidden"),
+        keras.layers.Dense(10, activation="softmax", name="probabilities"),
+    ],
+    name="portable",
+)
+inputs = np.random.default_rng(0).uniform(size=(8, 64)).astype(np.float32)
+tf_predictions = model.predict(inputs, verbose=0)
+print(tf_predictions.shape)
+# --8<-- [end:build]
+
+# --8<-- [start:child]
+# Keras 3.15 with NumPy 2.4 emits a DeprecationWarning from inside its own
+# saving code (keras-team/keras#21288); it is not about this code.
+warnings.filterwarnings(
+    "ignore", "__array__ implementation", DeprecationWarning, "keras"
+)
+
+# The program the second interpreter runs: load the model, predict, and
+# print the backend and the predictions as JSON on stdout.
+CHILD = """
+import json, sys
+import keras
+import numpy as np
+
+model = keras.saving.load_model(sys.argv[1])
+inputs = np.load(sys.argv[2])
+outputs = keras.ops.convert_to_numpy(model(inputs, training=False))
+print(json.dumps({"backend": keras.backend.backend(),
+                  "predictions": outputs.tolist()}))
+"""
+
+
+def predict_with_backend(backend, model, inputs):
+    """Save model and inputs, run CHILD with KERAS_BACKEND=backend."""
+    env = dict(os.environ, KERAS_BACKEND=backend)
+    with tempfile.TemporaryDirectory() as folder:
+        model_path = os.path.join(folder, "model.keras")
+        inputs_path = os.path.join(folder, "inputs.npy")
+        model.save(model_path)
+        np.save(inputs_path, inputs)
+        result = subprocess.run(
+            [sys.executable, "-c", CHILD, model_path, inputs_path],
+            env=env, capture_output=True, text=True, check=True,
+        )
+    reply = json.loads(result.stdout.splitlines()[-1])
+    return reply["backend"], np.array(reply["predictions"], dtype=np.float32)
+# --8<-- [end:child]
+
+
+# --8<-- [start:compare]
+backend, torch_predictions = predict_with_backend("torch", model, inputs)
+print("backend in the child:", backend)
+print("same class for every row:",
+      bool(np.all(torch_predictions.argmax(1) == tf_predictions.argmax(1))))
+difference = float(np.max(np.abs(torch_predictions - tf_predictions)))
+print("max difference below 1e-6:", difference < 1e-6)
+# --8<-- [end:compare]

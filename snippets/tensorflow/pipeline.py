@@ -1,0 +1,179 @@
+"""The general pipeline and the Keras workflow: the code of docs/tensorflow/pipeline.md.
+
+Run it as a program with ``python -m snippets.tensorflow.pipeline``.
+"""
+
+# --8<-- [start:raw]
+import keras
+import numpy as np
+import tensorflow as tf
+
+# 1. Inputs and variables: data in, parameters to learn.
+rng = np.random.default_rng(0)
+x = rng.normal(size=(200, 3)).astype(np.float32)
+true_w = np.array([[2.0], [-1.0], [0.5]], dtype=np.float32)
+y = x @ true_w + 0.3
+w = tf.Variable(tf.zeros([3, 1]), name="w")
+b = tf.Variable(0.0, name="b")
+
+
+# 2. The computation: a function from inputs and variables to outputs.
+def predict(x):
+    return x @ w + b
+
+
+# 3. A loss to minimise and an optimizer that updates the variables.
+def loss_fn():
+    return tf.reduce_mean((predict(x) - y) ** 2)
+
+
+optimizer = keras.optimizers.SGD(learning_rate=0.1)
+
+
+# 4. Execution: repeat the update step, here compiled into a graph.
+@tf.function
+def step():
+    with tf.GradientTape() as tape:
+        loss = loss_fn()
+    grads = tape.gradient(loss, [w, b])
+    optimizer.apply_gradients(zip(grads, [w, b], strict=True))
+    return loss
+
+
+for _ in range(200):
+    step()
+print(np.round(w.numpy().ravel(), 3), round(float(b.numpy()), 3))
+# --8<-- [end:raw]
+
+# --8<-- [start:data]
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+
+def load_digit_split(seed=0):
+    """8x8 digit images as 64 floats in [0, 1], a fixed 75/25 split."""
+    digits = load_digits()
+    x = (digits.data / 16.0).astype(np.float32)  # pixel values are 0..16
+    y = digits.target.astype(np.int64)
+    return train_test_split(x, y, test_size=0.25, random_state=seed, stratify=y)
+
+
+x_train, x_test, y_train, y_test = load_digit_split()
+
+
+def build_model():
+    return keras.Sequential(
+        [
+            keras.Input(shape=(64,)),
+            keras.layers.Dense(64, activation="relu", name="hidden"),
+            keras.layers.Dense(10, name="logits"),
+        ],
+        name="digits",
+    )
+# --8<-- [end:data]
+
+
+# --8<-- [start:compile]
+keras.utils.set_random_seed(0)
+model = build_model()
+# Steps 3 and 4 in one call: loss, optimizer, and what to report.
+model.compile(
+    optimizer=keras.optimizers.Adam(learning_rate=5e-3),
+    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
+)
+print(model.optimizer.name, model.loss.name)
+# --8<-- [end:compile]
+
+# --8<-- [start:fit]
+history = model.fit(
+    x_train, y_train,
+    validation_split=0.2,  # the last 20 % of the training arrays
+    epochs=20, batch_size=64, verbose=0,
+)
+losses = history.history["loss"]
+print(sorted(history.history), len(losses))
+print("training loss fell:", losses[-1] < losses[0])
+# --8<-- [end:fit]
+
+# --8<-- [start:evaluate]
+scores = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
+print(sorted(scores))
+print("test accuracy >= 0.95:", scores["accuracy"] >= 0.95)
+
+probabilities = keras.activations.softmax(model.predict(x_test, verbose=0))
+print(probabilities.shape, "rows sum to 1:",
+      bool(np.allclose(np.sum(probabilities, axis=1), 1.0, atol=1e-5)))
+# --8<-- [end:evaluate]
+
+# --8<-- [start:callbacks]
+import os
+import tempfile
+import warnings
+
+# Keras 3.15 with NumPy 2.4 emits a DeprecationWarning from inside its own
+# saving code (keras-team/keras#21288); it is not about this code.
+warnings.filterwarnings(
+    "ignore", "__array__ implementation", DeprecationWarning, "keras"
+)
+
+keras.utils.set_random_seed(0)
+watched = build_model()  # the model the callbacks watch
+watched.compile(
+    optimizer=keras.optimizers.Adam(learning_rate=0.01),
+    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    metrics=["accuracy"],
+)
+with tempfile.TemporaryDirectory() as folder:
+    best_path = os.path.join(folder, "best.keras")
+    callbacks = [
+        # Stop when validation loss has not improved for 2 epochs,
+        # and put back the weights of the best epoch.
+        keras.callbacks.EarlyStopping(
+            monitor="val_loss", patience=2, restore_best_weights=True
+        ),
+        # Keep the best model seen so far on disk.
+        keras.callbacks.ModelCheckpoint(
+            best_path, monitor="val_loss", save_best_only=True
+        ),
+        # Write loss curves for `tensorboard --logdir <folder>/logs`.
+        keras.callbacks.TensorBoard(log_dir=os.path.join(folder, "logs")),
+    ]
+    history = watched.fit(
+        x_train, y_train, validation_split=0.2,
+        epochs=100, batch_size=64, callbacks=callbacks, verbose=0,
+    )
+    saved = keras.saving.load_model(best_path)
+    log_files = [name for _, _, names in os.walk(folder) for name in names]
+
+epochs_run = len(history.history["loss"])
+print("stopped before 100 epochs:", epochs_run < 100)
+print("checkpoint reloads:", saved.name)
+print("TensorBoard event files written:",
+      any(name.startswith("events.out.tfevents") for name in log_files))
+# --8<-- [end:callbacks]
+
+# --8<-- [start:dataset]
+AUTOTUNE = tf.data.AUTOTUNE
+train_ds = (
+    tf.data.Dataset.from_tensor_slices((x_train, y_train))
+    .shuffle(len(x_train), seed=0)  # reshuffled every epoch
+    .batch(32)
+    .prefetch(AUTOTUNE)  # prepares the next batch while one trains
+)
+test_ds = tf.data.Dataset.from_tensor_slices((x_test, y_test)).batch(64)
+print(train_ds.element_spec)
+
+keras.utils.set_random_seed(0)
+model = build_model()
+model.compile(
+    optimizer="adam",
+    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    metrics=["accuracy"],
+)
+# Batches come from the dataset, which shuffles itself: shuffle=False
+# tells fit() not to try.
+model.fit(train_ds, epochs=20, shuffle=False, verbose=0)
+_, test_accuracy = model.evaluate(test_ds, verbose=0)
+print("test accuracy >= 0.95:", test_accuracy >= 0.95)
+# --8<-- [end:dataset]

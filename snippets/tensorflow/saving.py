@@ -1,0 +1,108 @@
+"""Saving and deploying a Keras model: the code of docs/tensorflow/saving.md.
+
+Run it as a program with ``python -m snippets.tensorflow.saving``.
+"""
+
+# --8<-- [start:model]
+import os
+import tempfile
+import warnings
+
+import keras
+import numpy as np
+import tensorflow as tf
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+
+def load_digit_split(seed=0):
+    """8x8 digit images as 64 floats in [0, 1], a fixed 75/25 split."""
+    digits = load_digits()
+    x = (digits.data / 16.0).astype(np.float32)  # pixel values are 0..16
+    y = digits.target.astype(np.int64)
+    return train_test_split(x, y, test_size=0.25, random_state=seed, stratify=y)
+
+
+x_train, x_test, y_train, y_test = load_digit_split()
+
+keras.utils.set_random_seed(0)
+model = keras.Sequential(
+    [
+        keras.Input(shape=(64,), name="pixels"),
+        keras.layers.Dense(64, activation="relu", name="hidden"),
+        keras.layers.Dense(10, activation="softmax", name="probabilities"),
+    ],
+    name="digits",
+)
+model.compile(
+    optimizer="adam",
+    loss="sparse_categorical_crossentropy",
+    metrics=["accuracy"],
+)
+model.fit(x_train, y_train, epochs=10, batch_size=32, verbose=0)
+reference = model.predict(x_test, verbose=0)  # what every copy must match
+print(reference.shape, reference.dtype)
+# --8<-- [end:model]
+
+# --8<-- [start:keras_format]
+# Keras 3.15 with NumPy 2.4 emits a DeprecationWarning from inside its own
+# saving code (keras-team/keras#21288); it is not about this code.
+warnings.filterwarnings(
+    "ignore", "__array__ implementation", DeprecationWarning, "keras"
+)
+folder = tempfile.TemporaryDirectory()  # removed at the end of the page
+keras_path = os.path.join(folder.name, "digits.keras")
+model.save(keras_path)  # architecture, weights, optimizer state: one zip
+
+reloaded = keras.saving.load_model(keras_path)
+keras_copy = reloaded.predict(x_test, verbose=0)
+print(reloaded.name, [layer.name for layer in reloaded.layers])
+print("optimizer state restored:", reloaded.optimizer.iterations.numpy())
+print("max difference:", float(np.max(np.abs(keras_copy - reference))))
+# --8<-- [end:keras_format]
+
+# --8<-- [start:export]
+export_dir = os.path.join(folder.name, "digits_savedmodel")
+model.export(export_dir, format="tf_saved_model", verbose=False)
+
+served = tf.saved_model.load(export_dir)  # no Keras needed to run it
+signature = served.signatures["serving_default"]
+print(signature.structured_input_signature)
+print(signature.structured_outputs)
+
+outputs = signature(pixels=tf.constant(x_test))
+saved_model_copy = outputs["output_0"].numpy()
+print("close to the original:",
+      np.allclose(saved_model_copy, reference, atol=1e-6))
+# --8<-- [end:export]
+
+# --8<-- [start:tflite_convert]
+converter = tf.lite.TFLiteConverter.from_saved_model(export_dir)
+flatbuffer = converter.convert()  # bytes, ready to ship to a device
+print(type(flatbuffer).__name__, "under 50 kB:", len(flatbuffer) < 50_000)
+# --8<-- [end:tflite_convert]
+
+# --8<-- [start:tflite_run]
+# Plain built-in kernels, without the XNNPACK delegate (which announces
+# itself on stderr).
+kernels = tf.lite.experimental.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    interpreter = tf.lite.Interpreter(
+        model_content=flatbuffer, experimental_op_resolver_type=kernels
+    )
+# TF 2.21 warns that this interpreter is deprecated in favour of LiteRT.
+print([warning.category.__name__ for warning in caught])
+print("mentions ai_edge_litert:", "ai_edge_litert" in str(caught[0].message))
+
+input_detail = interpreter.get_input_details()[0]
+output_detail = interpreter.get_output_details()[0]
+interpreter.resize_tensor_input(input_detail["index"], x_test.shape)
+interpreter.allocate_tensors()
+interpreter.set_tensor(input_detail["index"], x_test)
+interpreter.invoke()
+tflite_copy = interpreter.get_tensor(output_detail["index"])
+print(tflite_copy.shape, "close to the original:",
+      np.allclose(tflite_copy, reference, atol=1e-5))
+folder.cleanup()
+# --8<-- [end:tflite_run]

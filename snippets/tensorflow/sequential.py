@@ -1,0 +1,63 @@
+"""Level 2, the Keras Sequential API: the code of docs/tensorflow/sequential.md.
+
+Run it as a program with ``python -m snippets.tensorflow.sequential``.
+"""
+
+# --8<-- [start:data]
+import keras
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+
+def load_digit_split(seed=0):
+    """8x8 digit images as 64 floats in [0, 1], a fixed 75/25 split."""
+    digits = load_digits()
+    x = (digits.data / 16.0).astype(np.float32)  # pixel values are 0..16
+    y = digits.target.astype(np.int64)
+    return train_test_split(x, y, test_size=0.25, random_state=seed, stratify=y)
+
+
+x_train, x_test, y_train, y_test = load_digit_split()
+# --8<-- [end:data]
+
+# --8<-- [start:build]
+keras.utils.set_random_seed(0)  # seeds Python, NumPy and the backend
+
+model = keras.Sequential(
+    [
+        keras.Input(shape=(64,)),
+        keras.layers.Dense(64, activation="relu", name="hidden"),
+        keras.layers.Dense(10, name="logits"),
+    ],
+    name="level2",
+)
+model.summary(line_length=80)
+# --8<-- [end:build]
+
+# --8<-- [start:train]
+model.compile(
+    optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    metrics=["accuracy"],
+)
+history = model.fit(
+    x_train, y_train, epochs=20, batch_size=32, verbose=0
+)
+test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
+print("epochs run:", len(history.history["loss"]))
+print("test accuracy >= 0.95:", test_accuracy >= 0.95)
+# --8<-- [end:train]
+
+# --8<-- [start:predict]
+logits = model.predict(x_test[:5], verbose=0)
+print(logits.shape)
+print("predicted:", np.argmax(logits, axis=1), "true:", y_test[:5])
+# --8<-- [end:predict]
+
+# --8<-- [start:layers]
+print([layer.name for layer in model.layers])
+hidden = model.get_layer("hidden")
+print([tuple(w.shape) for w in hidden.weights])
+print("parameters:", model.count_params())
+# --8<-- [end:layers]

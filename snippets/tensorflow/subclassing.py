@@ -1,0 +1,158 @@
+"""Level 4, subclassing Layer and Model: the code of docs/tensorflow/subclassing.md.
+
+Run it as a program with ``python -m snippets.tensorflow.subclassing``.
+"""
+
+# --8<-- [start:data]
+import os
+import tempfile
+import warnings
+
+import keras
+import numpy as np
+import tensorflow as tf
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+
+def load_digit_split(seed=0):
+    """8x8 digit images as 64 floats in [0, 1], a fixed 75/25 split."""
+    digits = load_digits()
+    x = (digits.data / 16.0).astype(np.float32)  # pixel values are 0..16
+    y = digits.target.astype(np.int64)
+    return train_test_split(x, y, test_size=0.25, random_state=seed, stratify=y)
+
+
+x_train, x_test, y_train, y_test = load_digit_split()
+# --8<-- [end:data]
+
+
+# --8<-- [start:layer]
+@keras.saving.register_keras_serializable(package="levels")
+class Affine(keras.layers.Layer):
+    """y = activation(x @ kernel + bias), weights created on first call."""
+
+    def __init__(self, units, activation=None, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.activation = keras.activations.get(activation)
+
+    def build(self, input_shape):
+        # Called once, with the first input's shape: no need to know
+        # the input size when the layer is created.
+        self.kernel = self.add_weight(
+            shape=(input_shape[-1], self.units),
+            initializer="glorot_uniform",
+            name="kernel",
+        )
+        self.bias = self.add_weight(
+            shape=(self.units,), initializer="zeros", name="bias"
+        )
+
+    def call(self, inputs):
+        return self.activation(inputs @ self.kernel + self.bias)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            units=self.units,
+            activation=keras.activations.serialize(self.activation),
+        )
+        return config
+
+
+layer = Affine(3, name="affine")
+print("built before call:", layer.built)
+print(layer(np.ones((2, 5), dtype=np.float32)).shape)
+print("built after call:", layer.built, [tuple(w.shape) for w in layer.weights])
+# --8<-- [end:layer]
+
+
+# --8<-- [start:model]
+@keras.saving.register_keras_serializable(package="levels")
+class DigitClassifier(keras.Model):
+    """Two Affine layers with dropout between them, and a custom train step."""
+
+    def __init__(self, hidden_units=64, dropout=0.2, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden_units = hidden_units
+        self.dropout_rate = dropout
+        self.hidden = Affine(hidden_units, activation="relu", name="hidden")
+        self.dropout = keras.layers.Dropout(dropout, name="dropout")
+        self.out = Affine(10, name="logits")
+        self.grad_norm = keras.metrics.Mean(name="grad_norm")
+
+    def call(self, inputs, training=False):
+        # `training` switches dropout on in fit() and off in predict().
+        hidden = self.dropout(self.hidden(inputs), training=training)
+        return self.out(hidden)
+
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x=x, y=y, y_pred=y_pred)
+        grads = tape.gradient(loss, self.trainable_variables)
+        self.optimizer.apply(grads, self.trainable_variables)
+        # An extra metric that fit() would not track on its own.
+        self.grad_norm.update_state(tf.linalg.global_norm(grads))
+        return self.compute_metrics(x, y, y_pred)
+
+    def test_step(self, data):
+        x, y = data
+        y_pred = self(x, training=False)
+        self.compute_loss(x=x, y=y, y_pred=y_pred, training=False)
+        return self.compute_metrics(x, y, y_pred)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(hidden_units=self.hidden_units, dropout=self.dropout_rate)
+        return config
+# --8<-- [end:model]
+
+
+# --8<-- [start:train]
+keras.utils.set_random_seed(0)
+model = DigitClassifier(name="level4")
+model.compile(
+    optimizer="adam",
+    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    metrics=["accuracy"],
+)
+history = model.fit(x_train, y_train, epochs=20, batch_size=32, verbose=0)
+print(sorted(history.history))
+scores = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
+print("test accuracy >= 0.95:", scores["accuracy"] >= 0.95)
+# --8<-- [end:train]
+
+# --8<-- [start:training_flag]
+batch = x_test[:4]
+first = model(batch, training=False)
+second = model(batch, training=False)
+noisy = model(batch, training=True)  # dropout on: random units zeroed
+print("training=False twice, identical:", np.array_equal(first, second))
+print("training=True differs:", not np.allclose(first, noisy))
+# --8<-- [end:training_flag]
+
+# --8<-- [start:save]
+# Keras 3.15 with NumPy 2.4 emits a DeprecationWarning from inside its own
+# saving code (keras-team/keras#21288); it is not about this code.
+warnings.filterwarnings(
+    "ignore", "__array__ implementation", DeprecationWarning, "keras"
+)
+config = model.get_config()
+print({key: config[key] for key in ("name", "hidden_units", "dropout")})
+blank = DigitClassifier.from_config(config)  # same design, fresh weights
+print(type(blank).__name__, blank.name, blank.built)
+
+with tempfile.TemporaryDirectory() as folder:
+    path = os.path.join(folder, "level4.keras")
+    model.save(path)
+    restored = keras.saving.load_model(path)
+
+print(type(restored).__name__, restored.hidden_units, restored.dropout_rate)
+same = np.allclose(
+    model.predict(x_test, verbose=0), restored.predict(x_test, verbose=0)
+)
+print("same predictions after reload:", same)
+# --8<-- [end:save]
