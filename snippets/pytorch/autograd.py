@@ -1,0 +1,56 @@
+"""torch.autograd: the code of docs/pytorch/autograd.md.
+
+Run it as a program with ``python -m snippets.pytorch.autograd``.
+"""
+
+
+# --8<-- [start:dynamic]
+import torch
+
+
+def grow_until(x, w, limit=10.0):
+    """Multiply x by w until its norm reaches limit: the data decides when."""
+    steps = 0
+    while x.norm() < limit:
+        x = w * x
+        steps += 1
+    return x, steps
+
+
+w = torch.tensor(2.0, requires_grad=True)
+for start in (torch.tensor([1.0, 0.0]), torch.tensor([3.0, 4.0])):
+    y, steps = grow_until(start, w)
+    (grad,) = torch.autograd.grad(y.sum(), w)
+    # y = w**steps * start, so dy.sum()/dw = steps * w**(steps - 1) * sum(start)
+    expected = steps * 2.0 ** (steps - 1) * start.sum()
+    print(f"steps={steps} grad={grad.item():.1f}", end=" ")
+    print(f"expected={expected.item():.1f}")
+# --8<-- [end:dynamic]
+
+
+# --8<-- [start:custom_function]
+import torch
+
+
+class Softplus(torch.autograd.Function):
+    """softplus(x) = log(1 + exp(x)), with a hand-written backward."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        # logaddexp(0, x) is log(1 + exp(x)) without overflow for large x
+        return torch.logaddexp(torch.zeros_like(x), x)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output * torch.sigmoid(x)  # d softplus / dx = sigmoid(x)
+
+
+gen = torch.Generator().manual_seed(0)
+x64 = torch.randn(5, dtype=torch.float64, generator=gen, requires_grad=True)
+# gradcheck compares backward() with finite differences; it needs float64.
+print("gradcheck:", torch.autograd.gradcheck(Softplus.apply, (x64,)))
+same = torch.allclose(Softplus.apply(x64), torch.nn.functional.softplus(x64))
+print("matches torch.nn.functional.softplus:", same)
+# --8<-- [end:custom_function]

@@ -1,0 +1,64 @@
+"""The compiled front-end: the code of docs/pytorch/compile.md.
+
+Run it as a program with ``python -m snippets.pytorch.compile``.
+"""
+
+# --8<-- [start:model]
+import torch
+from torch import nn
+
+torch.manual_seed(0)
+model = nn.Sequential(nn.Linear(8, 16), nn.GELU(), nn.Linear(16, 4)).eval()
+example = torch.randn(5, 8, generator=torch.Generator().manual_seed(1))
+with torch.no_grad():
+    eager = model(example)
+print(eager.shape)
+# --8<-- [end:model]
+
+# --8<-- [start:compile]
+import warnings
+
+# The CPU backend imports a torch module that still uses a TorchScript
+# decorator; torch warns about it there. The warning is not about our code.
+warnings.filterwarnings(
+    "ignore", ".*torch.jit.script_method", DeprecationWarning, module="torch"
+)
+compiled = torch.compile(model)  # nothing happens yet
+with torch.no_grad():
+    fast = compiled(example)  # first call: trace, optimise, generate code
+print("close to eager:", torch.allclose(fast, eager, atol=1e-5))
+# --8<-- [end:compile]
+
+# --8<-- [start:export]
+import tempfile
+from pathlib import Path
+
+batch = torch.export.Dim("batch")  # let the batch size vary
+program = torch.export.export(
+    model, (example,), dynamic_shapes={"input": {0: batch}}
+)
+ops = [n.target for n in program.graph.nodes if n.op == "call_function"]
+print([str(op) for op in ops])
+
+with tempfile.TemporaryDirectory() as folder:
+    path = Path(folder) / "model.pt2"
+    torch.export.save(program, path)
+    loaded = torch.export.load(path)
+
+runnable = loaded.module()  # an nn.Module built from the saved graph
+two_rows = example[:2]
+print("close to eager:", torch.allclose(runnable(example), eager, atol=1e-6))
+with torch.no_grad():
+    print("other batch size:", torch.allclose(
+        runnable(two_rows), model(two_rows), atol=1e-6))
+# --8<-- [end:export]
+
+# --8<-- [start:torchscript]
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    scripted = torch.jit.script(model)  # the legacy compiler
+print(caught[0].category.__name__ + ":", str(caught[0].message))
+with torch.no_grad():
+    scripted_out = scripted(example)
+print("close to eager:", torch.allclose(scripted_out, eager, atol=1e-6))
+# --8<-- [end:torchscript]

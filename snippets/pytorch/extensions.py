@@ -1,0 +1,113 @@
+"""Extensions: the code of docs/pytorch/extensions.md.
+
+Run it as a program with ``python -m snippets.pytorch.extensions``.
+"""
+
+# --8<-- [start:cpp_build]
+import functools
+import shutil
+
+import torch
+from torch.utils.cpp_extension import load_inline
+
+CPP_SOURCE = """
+#include <torch/extension.h>
+
+// out = a + alpha * b, for float tensors of the same shape, in one pass
+torch::Tensor scaled_add(torch::Tensor a, torch::Tensor b, double alpha) {
+  TORCH_CHECK(a.sizes() == b.sizes(), "a and b must have the same shape");
+  auto a_ = a.contiguous().to(torch::kFloat);
+  auto b_ = b.contiguous().to(torch::kFloat);
+  auto out = torch::empty_like(a_);
+  const float* pa = a_.data_ptr<float>();
+  const float* pb = b_.data_ptr<float>();
+  float* po = out.data_ptr<float>();
+  const float k = static_cast<float>(alpha);
+  for (int64_t i = 0; i < out.numel(); ++i) {
+    po[i] = pa[i] + k * pb[i];
+  }
+  return out;
+}
+"""
+
+
+@functools.cache  # build (or load from torch's cache) once per process
+def scaled_add_extension():
+    return load_inline(
+        name="dle_scaled_add",  # a fixed name: later runs reuse the build
+        cpp_sources=CPP_SOURCE,
+        functions=["scaled_add"],  # generate Python bindings for these
+        verbose=False,
+    )
+
+
+def compiler_missing():
+    """Why the C++ example cannot run here, or None when it can."""
+    return None if shutil.which("c++") else "no C++ compiler (c++) on PATH"
+# --8<-- [end:cpp_build]
+
+
+def cpp_demo():
+    """Build and call the C++ operator, or say why it is skipped."""
+    # --8<-- [start:cpp_call]
+    reason = compiler_missing()
+    if reason:
+        print("skipped:", reason)
+    else:
+        extension = scaled_add_extension()
+        a = torch.arange(4.0)
+        b = torch.ones(4)
+        print(extension.scaled_add(a, b, 0.5))
+        print("matches torch:", torch.equal(extension.scaled_add(a, b, 0.5),
+                                            a + 0.5 * b))
+    # --8<-- [end:cpp_call]
+
+
+cpp_demo()
+
+# --8<-- [start:numpy_function]
+import numpy as np
+from torch import nn
+
+
+class NumpyCorrelate(torch.autograd.Function):
+    """y[i] = sum_j x[i + j] * k[j], computed by NumPy both ways."""
+
+    @staticmethod
+    def forward(ctx, x, kernel):
+        ctx.save_for_backward(x, kernel)
+        x_np, k_np = x.detach().numpy(), kernel.detach().numpy()
+        return torch.from_numpy(np.correlate(x_np, k_np, mode="valid"))
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        x, kernel = ctx.saved_tensors
+        g = grad_out.detach().numpy()
+        grad_x = np.convolve(g, kernel.numpy(), mode="full")
+        grad_kernel = np.correlate(x.numpy(), g, mode="valid")
+        return torch.from_numpy(grad_x), torch.from_numpy(grad_kernel)
+
+
+class NumpyFilter(nn.Module):
+    """A layer with a learnable 1-D filter, running through NumPy."""
+
+    def __init__(self, width=3):
+        super().__init__()
+        self.kernel = nn.Parameter(torch.full((width,), 1.0 / width))
+
+    def forward(self, x):
+        return NumpyCorrelate.apply(x, self.kernel)
+
+
+gen = torch.Generator().manual_seed(0)
+x = torch.randn(8, dtype=torch.float64, generator=gen, requires_grad=True)
+k = torch.randn(3, dtype=torch.float64, generator=gen, requires_grad=True)
+print("gradcheck:", torch.autograd.gradcheck(NumpyCorrelate.apply, (x, k)))
+conv = nn.functional.conv1d(x.view(1, 1, -1), k.view(1, 1, -1)).flatten()
+print("same as conv1d:", torch.allclose(NumpyCorrelate.apply(x, k), conv))
+
+layer = NumpyFilter()
+signal = torch.arange(6.0)
+layer(signal).sum().backward()
+print(layer(signal).detach(), layer.kernel.grad)
+# --8<-- [end:numpy_function]

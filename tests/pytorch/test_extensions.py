@@ -1,0 +1,61 @@
+"""Checks for the claims made on docs/pytorch/extensions.md."""
+
+import shutil
+
+import pytest
+import torch
+
+from snippets.pytorch import extensions as page
+
+needs_compiler = pytest.mark.skipif(
+    shutil.which("c++") is None, reason="no C++ compiler (c++) on PATH: cannot build the extension"
+)
+
+
+@needs_compiler
+def test_cpp_operator_matches_torch_on_random_inputs():
+    ext = page.scaled_add_extension()
+    assert page.scaled_add_extension() is ext  # built once per process
+    gen = torch.Generator().manual_seed(0)
+    a, b = torch.randn(3, 5, generator=gen), torch.randn(3, 5, generator=gen)
+    torch.testing.assert_close(ext.scaled_add(a, b, -1.5), a - 1.5 * b)
+    torch.testing.assert_close(ext.scaled_add(a.T, b.T, 2.0), a.T + 2.0 * b.T)  # non-contiguous
+
+
+@needs_compiler
+def test_cpp_operator_checks_shapes():
+    with pytest.raises(RuntimeError, match="same shape"):
+        page.scaled_add_extension().scaled_add(torch.ones(2), torch.ones(3), 1.0)
+
+
+def test_without_a_compiler_the_example_says_why(monkeypatch, capsys):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    page.cpp_demo()
+    assert capsys.readouterr().out == "skipped: no C++ compiler (c++) on PATH\n"
+
+
+def test_numpy_function_gradients_pass_gradcheck():
+    gen = torch.Generator().manual_seed(3)
+    x = torch.randn(10, dtype=torch.float64, generator=gen, requires_grad=True)
+    k = torch.randn(4, dtype=torch.float64, generator=gen, requires_grad=True)
+    assert torch.autograd.gradcheck(page.NumpyCorrelate.apply, (x, k))
+    conv = torch.nn.functional.conv1d(x.view(1, 1, -1), k.view(1, 1, -1)).flatten()
+    torch.testing.assert_close(page.NumpyCorrelate.apply(x, k), conv)
+
+
+def test_gradcheck_catches_a_wrong_numpy_backward():
+    class Wrong(page.NumpyCorrelate):
+        @staticmethod
+        def backward(ctx, grad_out):
+            grad_x, grad_k = page.NumpyCorrelate.backward(ctx, grad_out)
+            return grad_x, grad_k.flip(0)
+
+    x = torch.randn(6, dtype=torch.float64, requires_grad=True)
+    k = torch.tensor([1.0, 2.0, 4.0], dtype=torch.float64, requires_grad=True)
+    assert not torch.autograd.gradcheck(Wrong.apply, (x, k), raise_exception=False)
+
+
+def test_numpy_filter_layer_values_and_kernel_gradient():
+    # Mean filter of width 3 over 0..5, and d(sum y)/dk[j] = sum_i x[i + j].
+    torch.testing.assert_close(page.layer(page.signal).detach(), torch.tensor([1.0, 2.0, 3.0, 4.0]))
+    torch.testing.assert_close(page.layer.kernel.grad, torch.tensor([6.0, 10.0, 14.0]))
