@@ -1,0 +1,125 @@
+"""Prepare a CoNLL file for a subword model: the command-line tool.
+
+    python -m snippets.ner.preprocess INPUT [--max-length N]
+        [--tokenizer PATH] [--scheme iob1|bio2|iobes]
+
+Reads INPUT (``-`` for stdin), keeps the token and NER columns, converts
+the tags to the requested scheme, splits sentences longer than N subwords
+and writes ``token TAG`` lines, a blank line between sentences. Bad input:
+exit status 2, nothing on stdout, one line on stderr naming file and line.
+The code of docs/ner/preprocess.md.
+"""
+
+# --8<-- [start:cli]
+import argparse
+import sys
+
+from snippets.ner.data import ConllError, decode, parse_conll
+from snippets.ner.schemes import SCHEMES, convert
+from snippets.ner.subwords import (
+    TOKENIZER,
+    TooLongError,
+    load_tokenizer,
+    split_long,
+)
+
+
+def preprocess(data: bytes, name: str, tokenizer, max_length: int,
+               scheme: str | None) -> str:
+    """The whole output as one string, or a ConllError: nothing half done."""
+    sentences = parse_conll(decode(data, name), name)
+    if not sentences:
+        lines = len(data.splitlines()) or 1
+        raise ConllError(f"{name}:{lines}: no sentences (expected token lines)")
+    out = []
+    for sentence in sentences:
+        tags = convert(sentence.tags, scheme) if scheme else sentence.tags
+        try:
+            pieces = split_long(sentence.tokens, tokenizer, max_length)
+        except TooLongError as err:
+            line = sentence.lines[err.index]
+            raise ConllError(f"{name}:{line}: {err}") from None
+        for start, end in pieces:
+            rows = zip(sentence.tokens[start:end], tags[start:end], strict=True)
+            out += [f"{token} {tag}\n" for token, tag in rows] + ["\n"]
+    return "".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m snippets.ner.preprocess",
+        description="Prepare a CoNLL file for a subword model.",
+    )
+    parser.add_argument("input", nargs="?", metavar="INPUT",
+                        help="a CoNLL file, or - for stdin")
+    parser.add_argument("--max-length", type=int, default=128, metavar="N",
+                        help="most subwords per sentence, [CLS] and [SEP] "
+                        "included (default: 128)")
+    parser.add_argument("--tokenizer", default=TOKENIZER, metavar="PATH",
+                        help="tokenizer.json or vocab.txt (default: ours)")
+    parser.add_argument("--scheme", choices=SCHEMES,
+                        help="tagging scheme to write (default: as read)")
+    args = parser.parse_args(argv)
+    if args.input is None:  # no arguments: explain instead of failing
+        parser.print_help()
+        return 0
+    if args.max_length < 3:
+        parser.error("--max-length must be at least 3")
+    try:
+        if args.input == "-":
+            name, data = "<stdin>", sys.stdin.buffer.read()
+        else:
+            name = args.input
+            with open(name, "rb") as file:
+                data = file.read()
+        tokenizer = load_tokenizer(args.tokenizer)
+        output = preprocess(data, name, tokenizer, args.max_length,
+                            args.scheme)
+    except (ConllError, OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    sys.stdout.write(output)
+    return 0
+# --8<-- [end:cli]
+
+
+def examples() -> None:
+    # --8<-- [start:run]
+    import subprocess
+    import sys
+
+    def run(*args, stdin=None):
+        command = [sys.executable, "-m", "snippets.ner.preprocess", *args]
+        done = subprocess.run(command, input=stdin, capture_output=True)
+        return done.returncode, done.stdout.decode(), done.stderr.decode()
+
+    code, out, err = run("snippets/ner/corpus/sample.txt", "--scheme", "iobes")
+    print(out, end="")
+    print("exit status", code, "stderr", repr(err))
+    # --8<-- [end:run]
+
+    # --8<-- [start:run_split]
+    sentence = (b"Lena B-PER\nOkafor I-PER\nmet O\nQuentin B-PER\n"
+                b"Wolfe I-PER\nin O\nRiga B-LOC\n. O\n")
+    code, out, err = run("-", "--max-length", "8", stdin=sentence)
+    print(out, end="")
+    # --8<-- [end:run_split]
+
+    # --8<-- [start:run_errors]
+    bad_inputs = {
+        "columns": b"Oslo NNP I-LOC\nis VBZ\n",
+        "tag": b"Oslo NNP X-LOC\n",
+        "long word": b"Oslo I-LOC\nMississippiriver I-PER\n",
+        "bytes": b"Oslo I-LOC\nM\xe4lm\xf6 I-LOC\n",
+        "empty": b"-DOCSTART- -X- -X- O\n\n",
+    }
+    for what, data in bad_inputs.items():
+        code, out, err = run("-", "--max-length", "12", stdin=data)
+        print(f"{what:9}", code, repr(out), err, end="")
+    # --8<-- [end:run_errors]
+
+
+if __name__ == "__main__":
+    status = main()
+    if status:
+        sys.exit(status)
