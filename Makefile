@@ -6,6 +6,7 @@
 #   make outputs  re-run every page and rewrite the captured outputs it shows
 #   make lint     ruff, with the repository's configuration
 #   make speed    time a warm strict build, `mkdocs serve` to first page, and the test suite
+#   make bench    rerun every performance measurement shown on the site (CPU: about 5 minutes)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -13,7 +14,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install chromium serve preview build test outputs lint speed clean
+.PHONY: install chromium serve preview build test outputs lint speed bench clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +52,10 @@ outputs: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .
+
+bench: $(STAMP)
+	$(BIN)/python -m snippets.performance.run
+	$(BIN)/python -m snippets.foundations.eager_vs_graph --record
 
 speed: $(STAMP)
 	$(BIN)/python -m tooling.pipeline_speed --suite

@@ -22,8 +22,8 @@ from tooling.pages import DOCS, ROOT
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None,
-    reason="Chromium not found: install Debian's package (apt-get install chromium) or set CHROMIUM=/path/to/it; "
-    "`make test` installs it automatically when run as root",
+    reason="Chromium not found: install Debian's package (apt-get install chromium) or set "
+    "CHROMIUM=/path/to/it; `make test` installs it automatically when run as root",
 )
 # Without the background-networking flags Chromium tries to reach Google's services on start.
 CHROMIUM_ARGS = [

@@ -57,7 +57,9 @@ def version_problems(pins: dict[str, str]) -> list[str]:
         # A local tag such as "+cpu" marks the build, not the version.
         release = found.split("+")[0] if found else None
         if found is None:
-            problems.append(f"{label} is not installed: pip install -r requirements.txt")
+            problems.append(
+                f"{label} is not installed: pip install -r requirements.txt"
+            )
         elif name in pins and release != pins[name]:
             problems.append(
                 f"{label} {found} is installed but requirements.txt pins "
@@ -73,7 +75,8 @@ def framework_devices() -> dict[str, list[str]]:
     import tensorflow as tf
     import torch
 
-    tf_devices = sorted({d.device_type for d in tf.config.list_physical_devices()})
+    physical = tf.config.list_physical_devices()
+    tf_devices = sorted({device.device_type for device in physical})
     torch_devices = ["cpu"]
     if torch.cuda.is_available():
         torch_devices.append("cuda")
