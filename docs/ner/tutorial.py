@@ -1,0 +1,268 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Tutorial: training a tagger on unseen names
+#
+# This tutorial follows one path from raw CoNLL files to predictions: read the
+# shipped corpus, convert the tags to BIO2, tokenize into subwords, align the
+# labels, train a small bidirectional LSTM in PyTorch and then the same
+# model in Keras, and score both with entity-level F1 on the test split,
+# whose names never occur in training. A model can only succeed by reading
+# the context around a name and the subword pieces of the name itself.
+#
+# ## Data and subwords
+#
+# The helpers come from the earlier pages of this section: `read_conll`
+# (data), `encode_sentences` (batching: BIO2 tags, split pieces, first-subword
+# labels with -100 elsewhere).
+
+# %%
+import numpy as np
+import torch
+
+from snippets.ner.batching import LABELS, collate, encode_sentences
+from snippets.ner.data import CORPUS, read_conll
+from snippets.ner.subwords import load_tokenizer
+
+torch.manual_seed(0)
+tokenizer = load_tokenizer()
+splits = {name: read_conll(CORPUS / f"{name}.txt")
+          for name in ("train", "dev", "test")}
+encoded = {name: encode_sentences(sentences, tokenizer, max_length=64)
+           for name, sentences in splits.items()}
+print({name: len(pieces) for name, pieces in encoded.items()})
+
+# %% [markdown]
+# ## The model
+#
+# An embedding per subword, a bidirectional LSTM that reads the sentence in
+# both directions, and a linear layer giving a score per label for every
+# subword. The loss skips the label -100, so padding, special tokens and
+# continuation subwords do not count.
+
+# %%
+from torch import nn
+
+
+class Tagger(nn.Module):
+    def __init__(self, vocab_size, labels, width=64):
+        super().__init__()
+        self.embed = nn.Embedding(vocab_size, width, padding_idx=0)
+        self.lstm = nn.LSTM(width, width, batch_first=True,
+                            bidirectional=True)
+        self.out = nn.Linear(2 * width, labels)
+
+    def forward(self, ids):
+        hidden, _ = self.lstm(self.embed(ids))
+        return self.out(hidden)
+
+
+model = Tagger(tokenizer.get_vocab_size(), len(LABELS))
+loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
+optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+
+# %% [markdown]
+# ## Training
+#
+# A few epochs over shuffled mini-batches, each padded by `collate`.
+
+# %%
+from torch.utils.data import DataLoader
+
+loader = DataLoader(encoded["train"], batch_size=32, shuffle=True,
+                    collate_fn=collate,
+                    generator=torch.Generator().manual_seed(0))
+losses = []
+for _epoch in range(3):
+    for ids, labels, _mask in loader:
+        logits = model(ids)
+        loss = loss_fn(logits.reshape(-1, len(LABELS)), labels.reshape(-1))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+print(f"{len(losses)} steps")
+
+# %% [markdown]
+# ## Entity-level F1 on unseen names
+#
+# Predictions are made per subword; `words_from_subwords` keeps the
+# prediction of each word's first subword, which gives one tag per word, and
+# `entity_scores` counts an entity as found only if type and both
+# boundaries are right, as the CoNLL evaluation script does.
+
+# %%
+from snippets.ner.schemes import entity_scores
+from snippets.ner.subwords import words_from_subwords
+
+
+def predict(words):
+    encoding = tokenizer.encode(words, is_pretokenized=True)
+    with torch.no_grad():
+        scores = model(torch.tensor([encoding.ids]))[0]
+    best = scores.argmax(dim=-1).tolist()
+    return [LABELS[i] for i in words_from_subwords(encoding.word_ids, best)]
+
+
+def evaluate(sentences):
+    gold = [s.tags for s in sentences]
+    predicted = [predict(s.tokens) for s in sentences]
+    return entity_scores(gold, predicted)
+
+
+model.eval()
+for name in ("dev", "test"):
+    precision, recall, f1 = evaluate(splits[name])
+    print(f"{name}: precision {precision:.2f} recall {recall:.2f} "
+          f"F1 {f1:.2f}")
+assert f1 >= 0.90, f1
+assert precision >= 0.85 and recall >= 0.85, (precision, recall)
+
+# %% [markdown]
+# ## The same tagger in Keras
+#
+# Keras 3 builds the same three layers. `mask_zero=True` makes the embedding
+# treat id 0, the `[PAD]` subword, as padding: it passes a mask to the
+# bidirectional LSTM, which then skips padded steps in both directions. The
+# Keras loss has no ignore index, so the -100 labels become a weight of 0:
+# `fit` multiplies each subword's loss by its sample weight, and a label of
+# 0 stands in where the weight is 0, only to keep the targets valid. The
+# reduction `"mean_with_sample_weight"` divides by the sum of the weights,
+# the number of labelled subwords, as PyTorch's loss does.
+#
+# This time the whole training split is padded once with `pad_batch`, and
+# `fit` shuffles and batches it. The bucketed `tf_dataset` of the batching
+# page could feed `fit` instead, once a `map` turns each batch of labels
+# into targets and weights in the same way.
+
+# %%
+import keras
+
+from snippets.ner.batching import pad_batch
+
+keras.utils.set_random_seed(0)
+ids, labels, _mask = pad_batch(encoded["train"])
+weights = (labels != -100).astype("float32")
+targets = np.where(labels == -100, 0, labels)
+
+width = 64
+inputs = keras.Input(shape=(None,), dtype="int32")
+x = keras.layers.Embedding(tokenizer.get_vocab_size(), width,
+                           mask_zero=True)(inputs)
+x = keras.layers.Bidirectional(
+    keras.layers.LSTM(width, return_sequences=True))(x)
+outputs = keras.layers.Dense(len(LABELS))(x)
+keras_model = keras.Model(inputs, outputs)
+keras_model.compile(
+    optimizer=keras.optimizers.Adam(learning_rate=1e-2),
+    loss=keras.losses.SparseCategoricalCrossentropy(
+        from_logits=True, reduction="mean_with_sample_weight"),
+)
+history = keras_model.fit(ids, targets, sample_weight=weights,
+                          batch_size=32, epochs=3, verbose=0)
+print(f"{len(history.history['loss'])} epochs, "
+      f"{keras_model.count_params()} parameters")
+
+# %% [markdown]
+# Prediction works on a batch of sentences at once: `pad_sequences` pads the
+# subword ids with zeros, the mask keeps the padding out of the LSTM, and
+# each row is cut back to its own length before `words_from_subwords` picks
+# the first-subword prediction of every word. The scores come from the same
+# `entity_scores` as before.
+
+# %%
+def keras_predict(sentences):
+    encodings = [tokenizer.encode(words, is_pretokenized=True)
+                 for words in sentences]
+    batch = keras.utils.pad_sequences([e.ids for e in encodings],
+                                      padding="post")
+    best = keras_model.predict(batch, verbose=0).argmax(axis=-1)
+    return [[LABELS[i] for i in
+             words_from_subwords(e.word_ids, row[: len(e.ids)].tolist())]
+            for e, row in zip(encodings, best, strict=True)]
+
+
+for name in ("dev", "test"):
+    gold = [s.tags for s in splits[name]]
+    predicted = keras_predict([s.tokens for s in splits[name]])
+    k_precision, k_recall, k_f1 = entity_scores(gold, predicted)
+    print(f"{name}: precision {k_precision:.2f} recall {k_recall:.2f} "
+          f"F1 {k_f1:.2f}")
+assert k_f1 >= 0.90, k_f1
+assert k_precision >= 0.85 and k_recall >= 0.85, (k_precision, k_recall)
+
+# %% [markdown]
+# ### Keras and PyTorch side by side
+#
+# The two models have the same layers and sizes and reach similar scores;
+# what differs is where the bookkeeping lives.
+#
+# - **Padding.** PyTorch's LSTM sees the padded steps: right padding keeps
+#   them from reaching the forward direction, but the backward direction
+#   starts at the end of the padding, and the loss simply ignores their
+#   labels. In Keras the mask from `mask_zero=True` travels with the
+#   tensors, so both directions of the LSTM skip padding.
+# - **Ignored labels.** `CrossEntropyLoss(ignore_index=-100)` drops those
+#   positions inside the loss; Keras is given a sample weight of 0 for them
+#   and also zeroes the masked steps. With the reductions chosen here both
+#   losses average over the labelled subwords only. (Keras's default
+#   reduction would divide by every unmasked subword, special tokens and
+#   continuation pieces included, and report a smaller number.)
+# - **Training loop.** PyTorch spells out the loop (forward, loss, backward,
+#   step) over a `DataLoader`; Keras hides it in `compile` and `fit`, which
+#   also shuffle and batch the arrays.
+# - **Logits.** Both output layers give raw scores: PyTorch's loss expects
+#   them, and Keras is told so with `from_logits=True`.
+
+# %% [markdown]
+# ## New sentences
+#
+# The PyTorch tagger reads plain text split on spaces, names it has never
+# seen included.
+
+# %%
+for text in ["Ayesha Mbeki joined Polaris Bank as chief executive .",
+             "Flights from Reykjavik to Santiago were cancelled on Monday ."]:
+    words = text.split()
+    tags = predict(words)
+    print(" ".join(f"{w}/{t}" for w, t in zip(words, tags, strict=True)))
+
+# Both cities are new to the model: only the context says they are places.
+assert tags[:5] == ["O", "O", "B-LOC", "O", "B-LOC"], tags
+
+# %% [markdown]
+# The Keras tagger on the same sentences. The two models need not agree on
+# every word: they start from different random weights and see the batches
+# in a different order.
+
+# %%
+texts = ["Ayesha Mbeki joined Polaris Bank as chief executive .",
+         "Flights from Reykjavik to Santiago were cancelled on Monday ."]
+sentences = [text.split() for text in texts]
+for words, tags in zip(sentences, keras_predict(sentences), strict=True):
+    print(" ".join(f"{w}/{t}" for w, t in zip(words, tags, strict=True)))
+
+assert tags[:5] == ["O", "O", "B-LOC", "O", "B-LOC"], tags
+
+# %% [markdown]
+# ## The loss curve
+
+# %%
+import matplotlib.pyplot as plt
+
+fig, ax = plt.subplots(figsize=(6, 3))
+ax.plot(np.convolve(losses, np.ones(10) / 10, mode="valid"))
+ax.set(xlabel="step", ylabel="loss (moving average of 10)",
+       title="Training loss", yscale="log")
+fig.tight_layout()
+plt.show()
