@@ -202,8 +202,10 @@ def child_env() -> dict[str, str]:
 
 
 def run_page(page: Path, programs: list[str]) -> tuple[list[dict], str]:
-    """Run ``page`` in a new interpreter; return the per-step results and its filtered stderr."""
-    page_steps(page)  # fail here, in the parent, on a malformed page
+    """Run ``page`` in a new interpreter; return the per-step results and its filtered stderr.
+
+    ``check_page`` has already parsed the page, so a malformed page fails in the parent.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         result_file = Path(tmp) / "result.json"
         cmd = [sys.executable, "-m", "tooling.pagerun", "--child", str(page), "--result", str(result_file)]
