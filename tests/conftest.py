@@ -12,6 +12,8 @@ import pytest
 from tests.sitebuild import MKDOCS_WARNING, mkdocs_build
 from tooling.pages import ROOT, FenceTokens
 
+pytest_plugins = ["tests.pageruns"]
+
 
 def pytest_addoption(parser):
     parser.addoption(

@@ -1,15 +1,28 @@
 """Run a page's Python blocks in order in a fresh interpreter, as a reader who copies them would.
 
-For a page ``docs/<group>/<page>.md`` the runner:
+A page is the unit of truth. For ``docs/<group>/<page>.md`` the runner:
 
-1. collects its Python fences in order: inline fences run as written; include-only fences
-   (``{.python notest}``) run the snippet sections they include, dedented as the page shows them;
-2. executes them one after another in a single namespace, in a new interpreter started in the
-   repository folder, capturing what each block prints;
-3. then runs each snippet file the page owns as a program (``python -m snippets.group.file``);
+1. works out the page's *reading paths*: a page whose blocks sit in ``TensorFlow`` /
+   ``PyTorch`` content tabs is read twice, once per framework (that framework's tab blocks
+   plus the untabbed ones); any other page is read once, all blocks (path ``page``);
+2. for each path, starts one new interpreter in the repository folder and executes the
+   path's blocks one after another in a single namespace, as a reader pasting them into
+   ``python`` would, capturing what each block prints. Inline fences run as written;
+   include-only fences (``{.python notest}``) run the snippet sections they include;
+3. in that same interpreter, after the blocks, runs the page's own tests: the functions of
+   the test modules that declare ``PAGE = "docs/<group>/<page>.md"`` and take the path's
+   fixture (``page``, ``tf_page`` or ``torch_page``, an object whose attributes are the
+   page's globals), under pytest;
 4. compares what every section printed with ``snippets/<group>/outputs/<file>/<section>.txt``,
-   the file the page includes below the code, and fails on anything written to stderr other
-   than TensorFlow's start-up log lines.
+   the file the page shows below the code, and fails on anything written to stderr other
+   than TensorFlow's native start-up log lines.
+
+Nothing runs twice: the output check, the stderr check, coverage of ``snippets/`` and the
+page's behavioural tests all come from that one run per path. A run's result (and its
+coverage data) is cached under ``.cache/pagerun/`` by a hash of everything it depends on
+(see :func:`run_key`), so an unchanged page is not run again; ``PAGERUN_CACHE=0`` or
+``--fresh`` forces every run. A page run that outlives ``PAGERUN_TIMEOUT`` seconds (default
+240) is killed together with every process it started.
 
 Regenerate every output file with ``make outputs`` (``python -m tooling.pagerun --update``).
 """
@@ -17,22 +30,32 @@ Regenerate every output file with ``make outputs`` (``python -m tooling.pagerun 
 from __future__ import annotations
 
 import argparse
+import ast
 import builtins
 import contextlib
 import difflib
+import hashlib
 import io
 import json
 import os
+import platform
+import re
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
-from dataclasses import asdict, dataclass
+import types
+import uuid
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from tooling.noise import strip_noise
 from tooling.pages import (
     ROOT,
+    SNIPPETS,
     PageError,
     is_include_only,
     markdown_pages,
@@ -42,7 +65,22 @@ from tooling.pages import (
     snippet_files,
 )
 
-CHILD_TIMEOUT_S = 280
+CACHE = ROOT / ".cache" / "pagerun"
+TESTS = ROOT / "tests"
+# The fixture a page's tests take on each reading path.
+FIXTURES = {"page": "page", "tensorflow": "tf_page", "pytorch": "torch_page"}
+# A reading path for one framework must not import the other one.
+OTHER_FRAMEWORK = {"tensorflow": "torch", "pytorch": "tensorflow"}
+LABELS = {"page": "the page", "tensorflow": "the TensorFlow reading path", "pytorch": "the PyTorch reading path"}
+_PAGE_DECLARATION = re.compile(r'^PAGE = "(?P<page>docs/[^"]+\.md)"\s*$', re.MULTILINE)
+
+
+def timeout_s() -> float:
+    return float(os.environ.get("PAGERUN_TIMEOUT", "240"))
+
+
+def cache_enabled() -> bool:
+    return os.environ.get("PAGERUN_CACHE", "1") != "0"
 
 
 @dataclass
@@ -57,14 +95,23 @@ class Step:
 
 
 def _rel(path: Path) -> str:
-    return path.resolve().relative_to(ROOT).as_posix()
+    path = path.resolve()
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
 
 
-def page_steps(page: Path) -> list[Step]:
-    """The Python a reader copies from ``page``, in order."""
+def reading_paths(page: Path) -> list[str]:
+    """``["tensorflow", "pytorch"]`` for a page with framework tabs, else ``["page"]``."""
+    frameworks = {b.framework for b in read_blocks(page) if b.is_python and b.framework}
+    return sorted(frameworks) if frameworks else ["page"]
+
+
+def page_steps(page: Path, path: str | None = None) -> list[Step]:
+    """The Python a reader copies from ``page``, in order; only one reading path's if given."""
     steps = []
     for block in read_blocks(page):
         if not block.is_python:
+            continue
+        if path not in (None, "page") and block.framework not in (None, path):
             continue
         where = f"{_rel(page)}:{block.line}"
         if block.notest:
@@ -95,18 +142,105 @@ def page_steps(page: Path) -> list[Step]:
     return steps
 
 
-def owned_programs() -> dict[Path, list[str]]:
-    """Each snippet file is run as a program once, by the first page (sorted) that includes it."""
-    owner: dict[str, Path] = {}
-    for page in markdown_pages():
-        for block in read_blocks(page):
-            for inc in block.includes:
-                if inc.path.suffix == ".py" and inc.path.is_file():
-                    owner.setdefault(inc.rel, page)
-    programs: dict[Path, list[str]] = {}
-    for rel, page in owner.items():
-        programs.setdefault(page, []).append(rel)
-    return programs
+def page_test_modules(page: Path) -> list[Path]:
+    """Test modules that declare ``PAGE = "<this page>"``: their page tests run in the page's run."""
+    rel = _rel(page)
+    modules = []
+    for module in sorted(TESTS.rglob("test_*.py")):
+        match = _PAGE_DECLARATION.search(module.read_text(encoding="utf-8"))
+        if match and match["page"] == rel:
+            modules.append(module)
+    return modules
+
+
+# --------------------------------------------------------------------------- what a run depends on
+
+
+def _snippet_module_file(name: str) -> Path | None:
+    parts = name.split(".")
+    if parts[0] != "snippets":
+        return None
+    base = ROOT.joinpath(*parts)
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported_snippets(code: str) -> set[Path]:
+    """Snippet files that ``code`` imports (``import snippets.x`` / ``from snippets.x import y``)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    found = set()
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        for name in names:
+            parts = name.split(".")
+            for end in range(1, len(parts) + 1):  # a package's __init__ runs too
+                path = _snippet_module_file(".".join(parts[:end]))
+                if path:
+                    found.add(path)
+    return found
+
+
+def snippet_closure(codes: list[str], start: set[Path] | None = None) -> set[Path]:
+    """Snippet files ``codes`` import, with everything those import in turn, plus ``start``."""
+    todo = set(start or ())
+    for code in codes:
+        todo |= _imported_snippets(code)
+    seen: set[Path] = set()
+    while todo:
+        snippet = todo.pop()
+        if snippet in seen:
+            continue
+        seen.add(snippet)
+        todo |= _imported_snippets(snippet.read_text(encoding="utf-8")) - seen
+    return seen
+
+
+def with_data_files(snippets: set[Path]) -> set[Path]:
+    """``snippets`` and the data kept beside them in their group (a corpus, a tokenizer), not outputs."""
+    files = set(snippets)
+    for snippet in snippets:
+        group = snippet.parent
+        if group != SNIPPETS:
+            files |= {p for p in group.rglob("*") if p.is_file() and "outputs" not in p.relative_to(group).parts}
+    return {p for p in files if "__pycache__" not in p.parts}
+
+
+def dependencies(page: Path, path: str) -> list[Path]:
+    """Every file a run of ``page`` on ``path`` depends on.
+
+    The page, the snippet files its blocks include or import (transitively), the data files
+    kept beside those snippets, the page's test modules, the runner and requirements.txt.
+    """
+    steps = page_steps(page, path)
+    tests = page_test_modules(page)
+    included = {Path(step.filename) for step in steps if step.section}
+    codes = [step.code for step in steps] + [module.read_text(encoding="utf-8") for module in tests]
+    snippets = snippet_closure(codes, included)
+    files = {page.resolve(), ROOT / "requirements.txt", *(ROOT / "tooling").glob("*.py"), *tests}
+    return sorted(files | with_data_files(snippets))
+
+
+def digest(files: list[Path], salt: str) -> str:
+    """sha256 over ``salt`` and the names and contents of ``files``."""
+    hasher = hashlib.sha256(f"{platform.python_version()} {salt}\n".encode())
+    for file in files:
+        hasher.update(f"{_rel(file)}\n".encode())
+        hasher.update(hashlib.sha256(file.read_bytes()).digest())
+    return hasher.hexdigest()
+
+
+def run_key(page: Path, path: str, measured: bool) -> str:
+    """Hash of everything a run depends on, with the Python version and whether coverage is on."""
+    return digest(dependencies(page, path), f"{path} coverage={measured}")
 
 
 # --------------------------------------------------------------------------- child process
@@ -147,16 +281,82 @@ def _execute(action) -> tuple[str, str | None]:
     try:
         with contextlib.redirect_stdout(buffer):
             action()
-    except SystemExit as exit_:  # a program that ends with sys.exit(0) succeeded
-        if exit_.code not in (None, 0):
-            return buffer.getvalue(), traceback.format_exc()
-    except BaseException:  # report everything else
+    except BaseException:  # report everything, SystemExit included: a page never exits
         return buffer.getvalue(), traceback.format_exc()
     return buffer.getvalue(), None
 
 
-def _child(page: Path, programs: list[str], result_file: Path) -> None:
-    import runpy
+class PageObjects:
+    """What a page's tests receive: the page's globals as attributes (``page.model``)."""
+
+    def __init__(self, namespace: dict, label: str):
+        self.__dict__["_namespace"] = namespace
+        self.__dict__["_label"] = label
+
+    def __getattr__(self, name):
+        try:
+            return self._namespace[name]
+        except KeyError:
+            raise AttributeError(f"{self._label} defines no name {name!r}") from None
+
+    def __setattr__(self, name, value):
+        raise AttributeError("a page's objects are read-only in its tests")
+
+    def __repr__(self) -> str:
+        return f"<the objects of {self._label}>"
+
+
+class _ChildTests:
+    """pytest plugin used inside a page's run: provides the page fixture, records outcomes."""
+
+    def __init__(self, objects: PageObjects, fixture: str):
+        self.objects = objects
+        self.fixture = fixture
+        self.outcomes: dict[str, dict] = {}
+
+    def pytest_collection_modifyitems(self, config, items):
+        mine = [item for item in items if self.fixture in getattr(item, "fixturenames", ())]
+        others = [item for item in items if item not in mine]
+        if others:
+            config.hook.pytest_deselected(items=others)
+        items[:] = mine
+
+    def pytest_runtest_logreport(self, report):
+        entry = self.outcomes.setdefault(report.nodeid, {"outcome": "passed", "text": ""})
+        if report.failed:
+            entry["outcome"] = "failed"
+            entry["text"] += f"[{report.when}] {report.longreprtext}\n"
+        elif report.skipped and entry["outcome"] == "passed":
+            entry["outcome"] = "skipped"
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+            entry["text"] = reason
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.outcomes[report.nodeid or "<collection>"] = {"outcome": "failed", "text": report.longreprtext}
+
+
+def _run_page_tests(page: Path, namespace: dict, path: str, modules: list[str]) -> tuple[dict, str]:
+    """Run the page's tests under pytest in this interpreter; return outcomes by node id."""
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only pytest itself: fast, no --cov here
+    import pytest
+
+    objects = PageObjects(namespace, f"{LABELS[path]} of {_rel(page)}")
+    plugin = _ChildTests(objects, FIXTURES[path])
+    # The fixture lives in a module-like plugin, where pytest looks for fixtures as in a conftest.
+    fixtures = types.ModuleType("pagerun_fixtures")
+    fixtures.page_objects = pytest.fixture(name=FIXTURES[path])(lambda: objects)
+    args = [
+        "-q", "-p", "no:cacheprovider", "--noconftest", "-o", "addopts=", "-W", "ignore::pytest.PytestConfigWarning",
+        "--rootdir", str(ROOT), "-c", str(ROOT / "pyproject.toml"), *modules,
+    ]  # fmt: skip
+    report = io.StringIO()
+    with contextlib.redirect_stdout(report):
+        pytest.main(args, plugins=[plugin, fixtures])
+    return plugin.outcomes, report.getvalue()
+
+
+def _child(page: Path, path: str, result_file: Path) -> None:
     import warnings
 
     _install_network_guard()
@@ -167,26 +367,22 @@ def _child(page: Path, programs: list[str], result_file: Path) -> None:
         warnings.filterwarnings("error", category=category, module=r"__main__|snippets(\.|$)")
 
     namespace = {"__name__": "__main__", "__builtins__": builtins}
-    results = []
-    for step in page_steps(page):
+    result: dict = {"steps": [], "error": None, "tests": {}, "test_report": ""}
+    for step in page_steps(page, path):
         code = compile("\n" * (step.first_line - 1) + step.code, step.filename, "exec")
         stdout, error = _execute(lambda code=code: exec(code, namespace))
-        results.append({"step": asdict(step), "stdout": stdout, "error": error})
+        result["steps"].append({"step": asdict(step), "stdout": stdout, "error": error})
         if error:
+            result["error"] = f"{step.where}: raised an exception\n{error}"
             break
     else:
-        for rel in programs:
-            module = rel.removesuffix(".py").replace("/", ".")
-            sys.argv = [rel]
-            # The page may have imported it; run it afresh, as `python -m` would.
-            sys.modules.pop(module, None)
-            stdout, error = _execute(
-                lambda module=module: runpy.run_module(module, run_name="__main__", alter_sys=True)
-            )
-            results.append({"program": rel, "stdout": stdout, "error": error})
-            if error:
-                break
-    result_file.write_text(json.dumps(results), encoding="utf-8")
+        other = OTHER_FRAMEWORK.get(path)
+        if other and other in sys.modules:
+            result["error"] = f"{_rel(page)}: {LABELS[path]} imported {other}; a reader of one framework needs only it"
+        modules = [str(m) for m in page_test_modules(page)]
+        if modules:
+            result["tests"], result["test_report"] = _run_page_tests(page, namespace, path, modules)
+    result_file.write_text(json.dumps(result), encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- parent side
@@ -201,85 +397,221 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def run_page(page: Path, programs: list[str]) -> tuple[list[dict], str]:
-    """Run ``page`` in a new interpreter; return the per-step results and its filtered stderr.
+def _measured_env(env: dict[str, str], data_dir: Path) -> bool:
+    """When coverage measures this process, make the page's processes write their data to ``data_dir``."""
+    config = env.get("COVERAGE_PROCESS_CONFIG")
+    if not config:
+        return False
+    from coverage.config import CoverageConfig
 
-    ``check_page`` has already parsed the page, so a malformed page fails in the parent.
-    """
+    settings = CoverageConfig.deserialize(config)
+    settings.data_file = str(data_dir / ".coverage")
+    env["COVERAGE_PROCESS_CONFIG"] = settings.serialize()
+    return True
+
+
+def _coverage_home() -> Path | None:
+    config = os.environ.get("COVERAGE_PROCESS_CONFIG")
+    if not config:
+        return None
+    from coverage.config import CoverageConfig
+
+    return Path(CoverageConfig.deserialize(config).data_file).resolve().parent
+
+
+def _publish_coverage(files: list[Path]) -> None:
+    """Hand a run's coverage data to this process's coverage, which combines ``.coverage.*``."""
+    home = _coverage_home()
+    if home:
+        for file in files:
+            shutil.copyfile(file, home / f".coverage.pagerun.{uuid.uuid4().hex}")
+
+
+def kill_group(proc: subprocess.Popen) -> None:
+    """Kill ``proc`` and every process it started (they share its session), then reap it."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+@dataclass
+class PathRun:
+    """One reading path of a page, run once."""
+
+    page: Path
+    path: str
+    steps: list[dict] = field(default_factory=list)
+    error: str | None = None
+    tests: dict[str, dict] = field(default_factory=dict)
+    test_report: str = ""
+    stray: str = ""
+    seconds: float = 0.0
+    cached: bool = False
+
+
+def run_path(page: Path, path: str) -> PathRun:
+    """Run one reading path of ``page`` in a new interpreter, or reuse an identical earlier run."""
+    env = child_env()
     with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "coverage"
+        data_dir.mkdir()
+        measured = _measured_env(env, data_dir)
+        key = run_key(page, path, measured)
+        entry = CACHE / key
+        if cache_enabled() and (entry / "run.json").is_file():
+            run = PathRun(page, path, **json.loads((entry / "run.json").read_text(encoding="utf-8")))
+            run.cached = True
+            _publish_coverage(sorted(entry.glob(".coverage.*")))
+            return run
+
         result_file = Path(tmp) / "result.json"
-        cmd = [sys.executable, "-m", "tooling.pagerun", "--child", str(page), "--result", str(result_file)]
-        for rel in programs:
-            cmd += ["--program", rel]
-        proc = subprocess.run(cmd, cwd=ROOT, env=child_env(), capture_output=True, text=True, timeout=CHILD_TIMEOUT_S)
-        if not result_file.exists():
-            raise PageError(f"{_rel(page)}: the page runner died (exit {proc.returncode}):\n{proc.stderr[-4000:]}")
-        results = json.loads(result_file.read_text(encoding="utf-8"))
-    return results, strip_noise(proc.stderr) + proc.stdout
+        cmd = [sys.executable, "-m", "tooling.pagerun", "--child", str(page), "--path", path]
+        cmd += ["--result", str(result_file)]
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        )
+        try:
+            out, err = proc.communicate(timeout=timeout_s())
+        except subprocess.TimeoutExpired:
+            kill_group(proc)
+            out, err = proc.communicate()
+            timed_out = True
+        else:
+            timed_out = False
+        finally:  # also on KeyboardInterrupt or a pytest-timeout: nothing outlives the run
+            kill_group(proc)
+        run = PathRun(page, path, seconds=round(time.perf_counter() - started, 1))
+        run.stray = strip_noise(err) + out
+        if timed_out:
+            run.error = (
+                f"{_rel(page)}: {LABELS[path]} did not finish within {timeout_s():.0f} s; "
+                f"it and every process it started were killed\n{strip_noise(err)[-4000:]}"
+            )
+        elif not result_file.exists():
+            run.error = f"{_rel(page)}: the page runner died (exit {proc.returncode}):\n{err[-4000:]}"
+        else:
+            result = json.loads(result_file.read_text(encoding="utf-8"))
+            run.steps, run.error = result["steps"], result["error"]
+            run.tests, run.test_report = result["tests"], result["test_report"]
+        coverage_files = sorted(data_dir.glob(".coverage.*"))
+        _publish_coverage(coverage_files)
+        clean = not run.error and not run.stray.strip() and all(t["outcome"] != "failed" for t in run.tests.values())
+        if cache_enabled() and clean:
+            shutil.rmtree(entry, ignore_errors=True)
+            entry.mkdir(parents=True)
+            for file in coverage_files:
+                shutil.copyfile(file, entry / file.name)
+            saved = {k: v for k, v in asdict(run).items() if k not in ("page", "path", "cached")}
+            (entry / "run.json").write_text(json.dumps(saved), encoding="utf-8")
+    return run
 
 
-def check_page(page: Path, programs: list[str], update: bool = False) -> tuple[list[str], list[Path]]:
-    """Run a page and compare its printed output with the output files the page shows.
+@dataclass
+class PageCheck:
+    """A page's runs, and what is wrong with them."""
 
-    Returns (problems, files written). With ``update=True`` the output files are rewritten
-    instead of compared.
+    page: Path
+    runs: list[PathRun]
+    problems: list[str]
+    written: list[Path]
+
+    def test_outcome(self, nodeid: str) -> dict | None:
+        for run in self.runs:
+            if nodeid in run.tests:
+                return run.tests[nodeid]
+        return None
+
+
+def _diff(expected: str, printed: str, expected_rel: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            expected.splitlines(keepends=True),
+            printed.splitlines(keepends=True),
+            fromfile=f"{expected_rel} (shown on the page)",
+            tofile="fresh run",
+        )
+    )
+
+
+def check_page(page: Path, update: bool = False) -> PageCheck:
+    """Run each reading path of ``page`` once; compare its output with the files the page shows.
+
+    With ``update=True`` the output files are rewritten instead of compared.
     """
-    if not page_steps(page) and not programs:
-        return [], []  # nothing to run on this page
-    results, stray = run_page(page, programs)
-    problems: list[str] = []
-    written: list[Path] = []
-    for result in results:
-        if result["error"]:
-            where = result["step"]["where"] if "step" in result else f"program {result['program']}"
-            problems.append(f"{where}: raised an exception\n{result['error']}")
-    if stray.strip():
-        problems.append(f"{_rel(page)}: unexpected output on stderr or fd 1 (warnings?):\n{stray[-4000:]}")
-    if problems:
-        return problems, written
+    page = page.resolve()
+    paths = reading_paths(page)
+    for path in paths:
+        page_steps(page, path)  # a malformed page fails here, in the parent, with file and line
+    check = PageCheck(page, [], [], [])
+    if not any(page_steps(page, path) for path in paths):
+        return check  # nothing to run on this page
+    for path in paths:
+        run = run_path(page, path)
+        check.runs.append(run)
+        if run.error:
+            check.problems.append(run.error)
+        if run.stray.strip():
+            check.problems.append(
+                f"{_rel(page)}: {LABELS[path]} wrote to stderr or fd 1 (warnings?):\n{run.stray[-4000:]}"
+            )
+    if check.problems:
+        return check
 
     shown = {inc.rel for block in read_blocks(page) for inc in block.includes}
-    for result in results:
-        step = result.get("step")
-        if not step or not step["section"]:
-            continue
-        rel, _, section = step["section"].rpartition(":")
-        expected_path = output_path(ROOT / rel, section)
+    printed_by_file: dict[Path, tuple[str, str]] = {}
+    silent: dict[Path, str] = {}
+    for run in check.runs:
+        for result in run.steps:
+            step = result["step"]
+            printed = result["stdout"]
+            if not step["section"]:
+                if printed:
+                    check.problems.append(
+                        f"{step['where']}: an inline fence prints, and nothing shows or checks it; "
+                        "move the code to a snippet section with its output file"
+                    )
+                continue
+            rel, _, section = step["section"].rpartition(":")
+            expected_path = output_path(ROOT / rel, section)
+            if not printed:
+                silent[expected_path] = step["where"]
+                continue
+            if expected_path in printed_by_file and printed_by_file[expected_path][1] != printed:
+                where, first = printed_by_file[expected_path]
+                check.problems.append(
+                    f"{step['where']}: {step['section']} prints differently on the reading paths:\n"
+                    + _diff(first, printed, _rel(expected_path))
+                )
+            printed_by_file.setdefault(expected_path, (step["where"], printed))
+            if _rel(expected_path) not in shown:
+                check.problems.append(
+                    f"{step['where']}: {step['section']} prints, but the page never shows {_rel(expected_path)}; "
+                    f'add a ```text block with --8<-- "{_rel(expected_path)}" after the code'
+                )
+    for expected_path, (where, printed) in printed_by_file.items():
         expected_rel = _rel(expected_path)
-        printed = result["stdout"]
+        current = expected_path.read_text(encoding="utf-8") if expected_path.exists() else None
         if update:
-            if printed and (not expected_path.exists() or expected_path.read_text(encoding="utf-8") != printed):
+            if current != printed:
                 expected_path.parent.mkdir(parents=True, exist_ok=True)
                 expected_path.write_text(printed, encoding="utf-8")
-                written.append(expected_path)
-            elif not printed and expected_path.exists():
-                expected_path.unlink()
-                written.append(expected_path)
-        elif printed:
-            if not expected_path.exists():
-                problems.append(
-                    f"{step['where']}: {step['section']} prints, but {expected_rel} is missing (run `make outputs`)"
-                )
-            else:
-                expected = expected_path.read_text(encoding="utf-8")
-                if expected != printed:
-                    diff = "".join(
-                        difflib.unified_diff(
-                            expected.splitlines(keepends=True),
-                            printed.splitlines(keepends=True),
-                            fromfile=f"{expected_rel} (shown on the page)",
-                            tofile="fresh run",
-                        )
-                    )
-                    problems.append(f"{step['where']}: output differs (run `make outputs`):\n{diff}")
-        elif expected_path.exists():
-            problems.append(f"{step['where']}: {step['section']} prints nothing, but {expected_rel} exists")
-        if printed and expected_rel not in shown:
-            problems.append(
-                f"{step['where']}: {step['section']} prints, but the page never shows {expected_rel}; "
-                f'add a ```text block with --8<-- "{expected_rel}" after the code'
+                check.written.append(expected_path)
+        elif current is None:
+            check.problems.append(f"{where}: this section prints, but {expected_rel} is missing (run `make outputs`)")
+        elif current != printed:
+            check.problems.append(
+                f"{where}: output differs (run `make outputs`):\n{_diff(current, printed, expected_rel)}"
             )
-    return problems, written
+    for expected_path, where in silent.items():
+        if expected_path in printed_by_file or not expected_path.exists():
+            continue
+        if update:
+            expected_path.unlink()
+            check.written.append(expected_path)
+        else:
+            check.problems.append(f"{where}: this section prints nothing, but {_rel(expected_path)} exists")
+    return check
 
 
 def stale_outputs() -> list[Path]:
@@ -298,26 +630,41 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("pages", nargs="*", type=Path, help="pages to run (default: every page)")
     parser.add_argument("--update", action="store_true", help="rewrite the output files")
+    parser.add_argument("--fresh", action="store_true", help="run every page, ignoring cached runs")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--path", default="page", choices=sorted(FIXTURES), help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--program", action="append", default=[], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.child:
-        _child(args.child, args.program, args.result)
+        _child(args.child.resolve(), args.path, args.result)
         return 0
+    if args.fresh:
+        os.environ["PAGERUN_CACHE"] = "0"
 
-    programs = owned_programs()
     pages = [p.resolve() for p in args.pages] or markdown_pages()
+    for page in pages:
+        if not page.is_file():
+            print(f"error: {page}: no such page", file=sys.stderr)
+            return 2
     failed = False
     for page in pages:
-        problems, written = check_page(page, programs.get(page, []), update=args.update)
-        for path in written:
+        try:
+            check = check_page(page, update=args.update)
+        except PageError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        for path in check.written:
             print(f"wrote {_rel(path)}")
+        problems = list(check.problems)
+        for run in check.runs:
+            failures = {nodeid: t for nodeid, t in run.tests.items() if t["outcome"] == "failed"}
+            problems += [f"{nodeid}: failed\n{t['text']}" for nodeid, t in failures.items()]
         for problem in problems:
             failed = True
             print(problem, file=sys.stderr)
-        print(f"{_rel(page)}: {'FAILED' if problems else 'ok'}")
+        timing = ", ".join(f"{r.path} {'cached' if r.cached else f'{r.seconds} s'}" for r in check.runs)
+        print(f"{_rel(page)}: {'FAILED' if problems else 'ok'}" + (f" ({timing})" if timing else ""))
     if args.update:
         for path in stale_outputs():
             path.unlink()

@@ -21,7 +21,10 @@ SNIPPETS = ROOT / "snippets"
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
 INCLUDE_LINE = re.compile(r'^[ \t]*--8<--[ \t]+"(?P<target>[^"]+)"[ \t]*$')
 _SECTION_MARK = re.compile(r"--8<-- \[(?P<kind>start|end):(?P<name>[\w-]+)\]")
+_TAB = re.compile(r'^(?P<indent>[ \t]*)===\+?[ \t]+"(?P<label>[^"]+)"')
 PYTHON_LANGS = {"py", "python", "python3"}
+# Content tab labels that select a reader's framework; Material links tabs with the same label.
+FRAMEWORK_TABS = {"TensorFlow": "tensorflow", "PyTorch": "pytorch"}
 
 
 class PageError(Exception):
@@ -51,6 +54,7 @@ class Block:
     options: set[str]
     content: str  # dedented to the fence's own indentation
     includes: list[Include] = field(default_factory=list)
+    framework: str | None = None  # "tensorflow" / "pytorch" inside that framework's content tab
 
     @property
     def is_python(self) -> bool:
@@ -97,14 +101,42 @@ def scan_fences(text: str) -> list[tuple[int, int, str, str, str]]:
     return fences
 
 
+def enclosing_tabs(lines: list[str], line: int, indent: str) -> list[str]:
+    """Labels of the content tabs (``=== "Label"``) that contain line ``line`` (0-based), outermost first.
+
+    A line belongs to a container when it is indented deeper than the container's marker;
+    walking upwards, every less-indented non-blank line closes one level.
+    """
+    labels = []
+    depth = len(indent.expandtabs(4))
+    for above in reversed(lines[:line]):
+        if not above.strip():
+            continue
+        width = len(above) - len(above.lstrip(" \t"))
+        width = len(above[:width].expandtabs(4))
+        if width >= depth:
+            continue
+        match = _TAB.match(above)
+        if match:
+            labels.append(match["label"])
+        depth = width
+        if depth == 0:
+            break
+    return labels[::-1]
+
+
 def read_blocks(page: Path) -> list[Block]:
     """All fenced blocks of a Markdown page, in order, with their includes resolved to paths."""
     page = page.resolve()
     text = page.read_text(encoding="utf-8")
+    lines = text.splitlines()
     blocks = []
-    for open_line, _close, _indent, info, content in scan_fences(text):
+    for open_line, _close, indent, info, content in scan_fences(text):
         lang, options = parse_info(info)
         block = Block(page, open_line + 1, lang, options, content)
+        labels = enclosing_tabs(lines, open_line, indent)
+        frameworks = [FRAMEWORK_TABS[label] for label in labels if label in FRAMEWORK_TABS]
+        block.framework = frameworks[-1] if frameworks else None
         for offset, line in enumerate(content.splitlines(), start=1):
             match = INCLUDE_LINE.match(line)
             if match:

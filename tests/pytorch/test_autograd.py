@@ -3,17 +3,17 @@
 import pytest
 import torch
 
-from snippets.pytorch import autograd as ag
+PAGE = "docs/pytorch/autograd.md"
 
 
 @pytest.mark.parametrize(
     ("start", "w", "steps"),
     [([1.0, 0.0], 2.0, 4), ([3.0, 4.0], 2.0, 1), ([0.5, 0.5], 3.0, 3), ([20.0], 2.0, 0)],
 )
-def test_loop_length_follows_the_data_and_gradient_matches_closed_form(start, w, steps):
+def test_loop_length_follows_the_data_and_gradient_matches_closed_form(page, start, w, steps):
     x = torch.tensor(start)
     weight = torch.tensor(w, requires_grad=True)
-    y, n = ag.grow_until(x, weight)
+    y, n = page.grow_until(x, weight)
     assert n == steps
     if n == 0:
         assert y.grad_fn is None  # nothing involving w was recorded
@@ -22,16 +22,16 @@ def test_loop_length_follows_the_data_and_gradient_matches_closed_form(start, w,
     assert grad.item() == pytest.approx(n * w ** (n - 1) * sum(start))
 
 
-def test_custom_softplus_gradient_passes_gradcheck_and_matches_torch():
+def test_custom_softplus_gradient_passes_gradcheck_and_matches_torch(page):
     x = torch.linspace(-30, 30, 13, dtype=torch.float64, requires_grad=True)
-    assert torch.autograd.gradcheck(ag.Softplus.apply, (x,))
-    torch.testing.assert_close(ag.Softplus.apply(x), torch.nn.functional.softplus(x))
-    (grad,) = torch.autograd.grad(ag.Softplus.apply(x).sum(), x)
+    assert torch.autograd.gradcheck(page.Softplus.apply, (x,))
+    torch.testing.assert_close(page.Softplus.apply(x), torch.nn.functional.softplus(x))
+    (grad,) = torch.autograd.grad(page.Softplus.apply(x).sum(), x)
     torch.testing.assert_close(grad, torch.sigmoid(x))
 
 
-def test_gradcheck_would_catch_a_wrong_backward():
-    class Wrong(ag.Softplus):
+def test_gradcheck_would_catch_a_wrong_backward(page):
+    class Wrong(page.Softplus):
         @staticmethod
         def backward(ctx, grad_output):
             (x,) = ctx.saved_tensors
