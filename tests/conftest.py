@@ -1,6 +1,9 @@
 """Session-wide settings for the test suite."""
 
+import contextlib
 import os
+import signal
+from pathlib import Path
 
 # Before anything imports TensorFlow or Matplotlib.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -32,10 +35,76 @@ def pytest_markdown_docs_markdown_it():
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
-    """The site as published, built once per test session."""
-    site = tmp_path_factory.mktemp("site")
-    proc = mkdocs_build(ROOT / "mkdocs.yml", site)
+    """The site as published, built once per test session (notebooks executed, their only run).
+
+    The publishing workflow sets ``SITE_DIR`` (and the ``SITE_*`` repository settings): the
+    build goes there and is the one it deploys, so what is published is what was tested.
+    """
+    published = os.environ.get("SITE_DIR")
+    site = Path(published).resolve() if published else tmp_path_factory.mktemp("site")
+    names = ("SITE_URL", "SITE_REPO_URL", "SITE_EDIT_URI") if published else ()
+    settings = {name: os.environ[name] for name in names if name in os.environ}
+    proc = mkdocs_build(ROOT / "mkdocs.yml", site, settings)
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, log
     assert not MKDOCS_WARNING.findall(log), log
     return site
+
+
+# --------------------------------------------------------------------------- no process outlives its tests
+
+
+def descendants(pid: int) -> set[int]:
+    """Every live process below ``pid`` (Linux /proc); empty where /proc is missing."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        if fields[0] != "Z":  # a zombie has ended already; its parent reaps it
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def kill_processes(pids: set[int]) -> list[str]:
+    """Kill ``pids``, reap those that are our own children; return their command lines."""
+    killed = []
+    for pid in sorted(pids):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            os.kill(pid, signal.SIGKILL)
+        except (OSError, ProcessLookupError):
+            continue
+        killed.append(f"{pid}: {command.strip()[:200]}")
+    for pid in pids:
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(pid, 0)
+    return killed
+
+
+_before_module: dict[str, set[int]] = {}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    module = item.nodeid.split("::")[0]
+    _before_module.setdefault(module, descendants(os.getpid()))
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield  # the test and the fixtures whose scope ends here are torn down
+    module = item.nodeid.split("::")[0]
+    if nextitem is not None and nextitem.nodeid.split("::")[0] == module:
+        return
+    leftovers = descendants(os.getpid()) - _before_module.pop(module, set())
+    killed = kill_processes(leftovers)
+    if killed:
+        pytest.fail(f"processes started by {module} outlived its tests and were killed:\n" + "\n".join(killed))

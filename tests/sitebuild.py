@@ -6,9 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tooling.pagerun import kill_group
 from tooling.pages import ROOT
 
+BUILD_TIMEOUT_S = 280
+
 MKDOCS_WARNING = re.compile(r"^(WARNING|ERROR)\s+-", re.MULTILINE)
+
+
 def mkdocs_build(config: Path, site_dir: Path, extra_env: dict | None = None):
     """``mkdocs build --strict`` in a subprocess, as the README's commands run it."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(extra_env or {}))
@@ -16,5 +21,13 @@ def mkdocs_build(config: Path, site_dir: Path, extra_env: dict | None = None):
         if name not in (extra_env or {}):
             env.pop(name, None)  # build as published by default: notebooks executed
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)]
-    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=280)
+    # Its own session, so that a timeout kills the notebook kernels it started too.
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        out, err = proc.communicate(timeout=BUILD_TIMEOUT_S)
+    finally:
+        kill_group(proc)
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 

@@ -172,6 +172,30 @@ def test_notebook_cell_that_raises_fails_the_build(tmp_path):
     assert "broken.py" in log and "this cell is broken on purpose" in log
 
 
+def test_notebook_that_warns_fails_the_build(tmp_path):
+    notebook = """\
+        # %% [markdown]
+        # # Noisy tutorial
+
+        # %%
+        import warnings
+
+        warnings.warn("this cell warns on purpose", UserWarning)
+        """
+    log = build_fails(tmp_path, {"index.md": "# Home\n", "noisy.py": notebook})
+    assert "noisy.py" in log and "wrote to stderr" in log and "this cell warns on purpose" in log
+
+
+def test_a_notebooks_cache_key_follows_the_snippets_it_imports():
+    from tooling.mkdocs_hooks import notebook_dependency_key
+    from tooling.pagerun import snippet_closure, with_data_files
+
+    tutorial = ROOT / "docs" / "ner" / "tutorial.py"
+    files = {p.relative_to(ROOT).as_posix() for p in with_data_files(snippet_closure([tutorial.read_text()]))}
+    assert {"snippets/ner/data.py", "snippets/ner/schemes.py", "snippets/ner/corpus/train.txt"} <= files
+    assert len(notebook_dependency_key(tutorial)) == 64
+
+
 CODE_WIDTH = 80  # wider lines need a horizontal scroll bar in the page's code column
 
 

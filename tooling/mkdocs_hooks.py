@@ -6,7 +6,12 @@
   other stderr output stays visible on the page.
 * Every notebook tutorial (a jupytext ``.py`` under docs/) is also written next to its page
   as ``<name>.ipynb``, and the page gets a download button for it.
-* A notebook cell that raises fails the build with the notebook's path and the cell.
+* A notebook cell that raises, or a notebook that writes to stderr (a warning), fails the
+  build with the notebook's path and the cell. This execution is the notebook's only one:
+  the tests check the build, they do not run the notebooks again.
+* mkdocs-jupyter caches an executed notebook by the notebook's own text; the key here also
+  covers the snippet files it imports (transitively, with their data), requirements.txt, the
+  hooks and the Python version, so editing ``snippets/ner/*.py`` re-runs the NER tutorial.
 * With ``repo_url`` on GitHub, notebook pages also link to "Open in Colab"; the notebook is
   taken from the ``gh-pages`` branch, where ``mkdocs gh-deploy`` publishes the built site.
 * Every page is stamped with the library versions installed at build time, and the
@@ -32,17 +37,21 @@ from tooling.noise import strip_noise  # noqa: E402
 log = logging.getLogger("mkdocs.hooks.notebooks")
 
 
-def _strip_native_noise(nb) -> None:
-    for cell in nb.cells:
+def _strip_native_noise(nb) -> list[str]:
+    """Drop TensorFlow's start-up log lines; return what else the cells wrote to stderr."""
+    stray = []
+    for number, cell in enumerate(nb.cells, start=1):
         outputs = []
         for output in cell.get("outputs", []):
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
                 output["text"] = strip_noise(output["text"])
                 if not output["text"]:
                     continue
+                stray.append(f"cell {number}:\n{output['text']}")
             outputs.append(output)
         if "outputs" in cell:
             cell["outputs"] = outputs
+    return stray
 
 
 def _patch_executor() -> None:
@@ -61,11 +70,37 @@ def _patch_executor() -> None:
             nb, resources = original(self, nb, resources, km)
         except CellExecutionError as err:
             raise SystemExit(f"Notebook {path}/{name} failed to execute:\n{err}") from err
-        _strip_native_noise(nb)
+        stray = _strip_native_noise(nb)
+        if stray:
+            raise SystemExit(f"Notebook {path}/{name} wrote to stderr (warnings?):\n" + "\n".join(stray))
         return nb, resources
 
     ExecutePreprocessor.preprocess = preprocess
     ExecutePreprocessor._site_patched = True
+
+
+def _patch_cache_key() -> None:
+    """Make mkdocs-jupyter's cache key cover what a notebook imports, not only its own text."""
+    from mkdocs_jupyter import plugin
+
+    if getattr(plugin, "_site_patched", False):
+        return
+    original = plugin._compute_cache_key
+
+    def compute_cache_key(nb_path, config, exec_nb):
+        return original(nb_path, config, exec_nb) + "-" + notebook_dependency_key(Path(nb_path))[:16]
+
+    plugin._compute_cache_key = compute_cache_key
+    plugin._site_patched = True
+
+
+def notebook_dependency_key(notebook: Path) -> str:
+    """Hash of the snippet files a notebook imports (transitively, with their data), and the setup."""
+    from tooling.pagerun import digest, snippet_closure, with_data_files
+
+    snippets = with_data_files(snippet_closure([notebook.read_text(encoding="utf-8")]))
+    setup = [ROOT / "requirements.txt", ROOT / "tooling" / "mkdocs_hooks.py", ROOT / "tooling" / "noise.py"]
+    return digest(sorted(snippets) + setup, "notebook")
 
 
 def on_startup(command, dirty):
@@ -74,6 +109,7 @@ def on_startup(command, dirty):
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     _patch_executor()
+    _patch_cache_key()
 
 
 STAMPED = {"TensorFlow": "tensorflow", "Keras": "keras", "PyTorch": "torch"}

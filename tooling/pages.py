@@ -41,7 +41,8 @@ class Include:
 
     @property
     def rel(self) -> str:
-        return self.path.relative_to(ROOT).as_posix()
+        """The path as the page writes it: relative to the repository when it is inside it."""
+        return self.path.relative_to(ROOT).as_posix() if self.path.is_relative_to(ROOT) else str(self.path)
 
 
 @dataclass

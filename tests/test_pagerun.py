@@ -1,0 +1,169 @@
+"""The page runner refuses what it must: each case is a small page in a temporary folder."""
+
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from tooling import pagerun
+from tooling.pages import PageError
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(pagerun, "CACHE", tmp_path / "cache")
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def snippet_page(tmp_path: Path, code: str, output: str | None, shows_output: bool = True) -> Path:
+    """A page including section ``demo`` of a snippet file, and its output file if given."""
+    snippet = write(tmp_path / "snippets" / "demo.py", f"# --8<-- [start:demo]\n{code}# --8<-- [end:demo]\n")
+    if output is not None:
+        write(tmp_path / "snippets" / "outputs" / "demo" / "demo.txt", output)
+    shown = f'```text\n--8<-- "{tmp_path}/snippets/outputs/demo/demo.txt"\n```\n' if shows_output else ""
+    return write(tmp_path / "page.md", f'# Demo\n\n```{{.python notest}}\n--8<-- "{snippet}:demo"\n```\n\n{shown}')
+
+
+def problems(page: Path, **kwargs) -> str:
+    return "\n".join(pagerun.check_page(page, **kwargs).problems)
+
+
+def test_a_page_that_prints_what_it_shows_passes(tmp_path):
+    page = snippet_page(tmp_path, "print(6 * 7)\n", "42\n")
+    assert problems(page) == ""
+
+
+def test_a_changed_output_fails_with_a_diff(tmp_path):
+    page = snippet_page(tmp_path, "print(6 * 7)\n", "41\n")
+    found = problems(page)
+    assert "output differs" in found and "-41" in found and "+42" in found
+
+
+def test_update_rewrites_the_output_file(tmp_path):
+    page = snippet_page(tmp_path, "print(6 * 7)\n", "41\n")
+    check = pagerun.check_page(page, update=True)
+    assert check.problems == [] and len(check.written) == 1
+    assert check.written[0].read_text(encoding="utf-8") == "42\n"
+
+
+def test_a_print_that_the_page_never_shows_fails(tmp_path):
+    page = snippet_page(tmp_path, "print(6 * 7)\n", "42\n", shows_output=False)
+    assert "the page never shows" in problems(page)
+
+
+def test_an_inline_fence_that_prints_fails(tmp_path):
+    page = write(tmp_path / "page.md", "# Demo\n\n```python\nprint('unchecked')\n```\n")
+    assert "an inline fence prints" in problems(page)
+
+
+def test_a_warning_on_stderr_fails(tmp_path):
+    page = snippet_page(tmp_path, "import warnings\nwarnings.warn('careful', UserWarning)\n", None)
+    found = problems(page)
+    assert "wrote to stderr" in found and "careful" in found
+
+
+def test_a_block_that_raises_names_the_page_and_line(tmp_path):
+    page = write(tmp_path / "page.md", "# Demo\n\n```python\nx = 1\n```\n\n```python\nraise ValueError('no')\n```\n")
+    found = problems(page)
+    assert f"{page}:7: raised an exception" in found and "ValueError: no" in found
+
+
+def test_a_notest_fence_with_code_in_it_is_refused(tmp_path):
+    page = write(tmp_path / "page.md", "# Demo\n\n```{.python notest}\nx = 1\n```\n")
+    with pytest.raises(PageError, match=r"page.md:3: a python fence marked notest may only include"):
+        pagerun.check_page(page)
+
+
+TABBED = """\
+# Demo
+
+=== "TensorFlow"
+
+    ```python
+    framework = "tensorflow"
+    ```
+
+=== "PyTorch"
+
+    ```python
+    {pytorch}
+    ```
+
+```python
+assert framework in ("tensorflow", "pytorch")
+```
+"""
+
+
+def test_each_framework_tab_is_its_own_reading_path(tmp_path):
+    page = write(tmp_path / "page.md", TABBED.format(pytorch='framework = "pytorch"'))
+    assert pagerun.reading_paths(page) == ["pytorch", "tensorflow"]
+    assert pagerun.page_steps(page, "pytorch")[0].code == 'framework = "pytorch"\n'
+    assert problems(page) == ""
+
+
+def test_an_untabbed_block_that_needs_the_other_tab_fails_on_that_path(tmp_path):
+    page = write(tmp_path / "page.md", TABBED.format(pytorch="pass"))
+    found = problems(page)
+    assert "NameError: name 'framework' is not defined" in found
+    assert len(pagerun.check_page(page).runs) == 2  # the TensorFlow path ran as well, and passed
+
+
+def test_a_tensorflow_path_that_imports_torch_fails(tmp_path):
+    leak = 'import sys, types\n    sys.modules["torch"] = types.ModuleType("torch")  # as if imported\n    '
+    tensorflow = 'framework = "tensorflow"'
+    text = TABBED.format(pytorch='framework = "pytorch"').replace(tensorflow, leak + tensorflow)
+    page = write(tmp_path / "page.md", text)
+    assert "the TensorFlow reading path imported torch" in problems(page)
+
+
+def test_a_hung_page_is_killed_with_every_process_it_started(tmp_path, monkeypatch):
+    monkeypatch.setenv("PAGERUN_TIMEOUT", "5")
+    pid_file = tmp_path / "grandchild.pid"
+    code = f"""\
+        import subprocess, sys, time
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+        open({str(pid_file)!r}, "w").write(str(child.pid))
+        time.sleep(600)
+        """
+    page = write(tmp_path / "page.md", "# Hangs\n\n```python\n" + textwrap.dedent(code) + "```\n")
+    started = time.monotonic()
+    found = problems(page)
+    assert time.monotonic() - started < 60
+    assert "did not finish within 5 s" in found
+    grandchild = Path(f"/proc/{int(pid_file.read_text())}/stat")
+    assert not grandchild.exists() or grandchild.read_text().rsplit(")", 1)[1].split()[0] == "Z"  # gone, or dead
+
+
+def test_an_unchanged_page_is_not_run_again_and_a_changed_snippet_is(tmp_path, monkeypatch):
+    monkeypatch.setenv("PAGERUN_CACHE", "1")
+    page = snippet_page(tmp_path, "print(6 * 7)\n", "42\n")
+    first = pagerun.check_page(page).runs[0]
+    again = pagerun.check_page(page).runs[0]
+    assert not first.cached and again.cached and again.steps == first.steps
+    snippet = tmp_path / "snippets" / "demo.py"
+    snippet.write_text(snippet.read_text(encoding="utf-8").replace("6 * 7", "7 * 6"), encoding="utf-8")
+    assert not pagerun.check_page(page).runs[0].cached
+    monkeypatch.setenv("PAGERUN_CACHE", "0")
+    assert not pagerun.check_page(page).runs[0].cached
+
+
+def test_the_run_key_covers_imported_snippets_transitively():
+    from tooling.pages import ROOT
+
+    page = ROOT / "docs" / "ner" / "batching.md"
+    files = {p.relative_to(ROOT).as_posix() for p in pagerun.dependencies(page, "pytorch")}
+    assert {"snippets/ner/batching.py", "snippets/ner/data.py", "snippets/ner/corpus/train.txt"} <= files
+    assert "requirements.txt" in files and "tooling/pagerun.py" in files
+    assert not any("/outputs/" in f for f in files)
+
+
+def test_the_command_line_exits_2_on_a_missing_page(capsys):
+    assert pagerun.main(["docs/no/such/page.md"]) == 2
+    assert "no such page" in capsys.readouterr().err
