@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tooling.pagerun import FIXTURES, LABELS, PageCheck, check_page, reading_paths
+from tooling.pagerun import FIXTURES, LABELS, PageCheck, check_page, last_seconds, page_steps, reading_paths
 from tooling.pages import ROOT
 
 _checks: dict[Path, PageCheck] = {}
@@ -81,3 +81,40 @@ def pytest_pyfunc_call(pyfuncitem):
     if outcome["outcome"] == "skipped":
         pytest.skip(outcome["text"])
     return True
+
+
+def pytest_collection_modifyitems(config, items):
+    """Keep each page's run, and the site build, on one worker when tests run in parallel.
+
+    With pytest-xdist (``--dist loadgroup``) a group goes to one worker, so a page still runs
+    once and its page tests find its result there; the longest groups are scheduled first.
+    """
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    seconds = last_seconds()
+    groups = {}
+    for item in items:
+        group = None
+        if "built_site" in getattr(item, "fixturenames", ()):
+            group = "site"
+        elif item.nodeid.startswith("tests/test_pages.py::test_page_runs"):
+            group = item.callspec.params["markdown"].relative_to(ROOT).as_posix()
+        elif page_of(item) and set(FIXTURES.values()) & set(getattr(item, "fixturenames", ())):
+            group = page_of(item).relative_to(ROOT).as_posix()
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+        groups[item] = group
+    items.sort(key=lambda item: (-_expected_seconds(groups[item], seconds), groups[item] or ""))
+
+
+def _expected_seconds(group: str | None, seconds: dict[str, float]) -> float:
+    """The group's last measured run time; unmeasured pages count a few seconds per block."""
+    if group is None:
+        return 0.0
+    if group == "site":
+        return float("inf")  # the build executes every notebook: by far the longest
+    page = ROOT / group
+    known = [value for key, value in seconds.items() if key.rpartition(":")[0] == group]
+    if known:
+        return sum(known)
+    return sum(3.0 * len(page_steps(page, path)) for path in reading_paths(page))

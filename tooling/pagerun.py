@@ -75,6 +75,25 @@ LABELS = {"page": "the page", "tensorflow": "the TensorFlow reading path", "pyto
 _PAGE_DECLARATION = re.compile(r'^PAGE = "(?P<page>docs/[^"]+\.md)"\s*$', re.MULTILINE)
 
 
+SECONDS = CACHE / "seconds.json"  # how long each page's last real run took, to schedule the longest first
+
+
+def last_seconds() -> dict[str, float]:
+    try:
+        return json.loads(SECONDS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _record_seconds(page: Path, path: str, seconds: float) -> None:
+    known = last_seconds()
+    known[f"{_rel(page)}:{path}"] = seconds
+    SECONDS.parent.mkdir(parents=True, exist_ok=True)
+    partial = SECONDS.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps(known, indent=1, sort_keys=True), encoding="utf-8")
+    partial.replace(SECONDS)  # atomic: parallel workers never see half a file
+
+
 def timeout_s() -> float:
     return float(os.environ.get("PAGERUN_TIMEOUT", "240"))
 
@@ -494,6 +513,8 @@ def run_path(page: Path, path: str) -> PathRun:
             result = json.loads(result_file.read_text(encoding="utf-8"))
             run.steps, run.error = result["steps"], result["error"]
             run.tests, run.test_report = result["tests"], result["test_report"]
+        if not timed_out:
+            _record_seconds(page, path, run.seconds)
         coverage_files = sorted(data_dir.glob(".coverage.*"))
         _publish_coverage(coverage_files)
         clean = not run.error and not run.stray.strip() and all(t["outcome"] != "failed" for t in run.tests.values())
