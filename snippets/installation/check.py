@@ -7,6 +7,7 @@ docs/installation/index.md.
 """
 
 # --8<-- [start:versions]
+import argparse
 import importlib.metadata
 import platform
 import sys
@@ -88,7 +89,17 @@ def framework_devices() -> dict[str, list[str]]:
 
 # --8<-- [start:main]
 def main(argv: list[str] | None = None) -> int:
-    problems = version_problems(pinned_versions())
+    parser = argparse.ArgumentParser(
+        prog="python -m snippets.installation.check",
+        description="Compare the installed frameworks with requirements.txt.",
+    )
+    parser.parse_args(argv)  # no options; --help, or status 2 on anything else
+    try:
+        pins = pinned_versions()
+    except OSError as err:
+        parser.error(f"{err.filename}: {err.strerror}; "
+                     "run the check from the repository folder")
+    problems = version_problems(pins)
     print(f"Python      {platform.python_version()}")
     for name, label in FRAMEWORKS.items():
         print(f"{label:<11} {installed_version(name) or 'missing'}")
@@ -103,8 +114,12 @@ def main(argv: list[str] | None = None) -> int:
 # --8<-- [end:main]
 
 
-if __name__ == "__main__":
+def example() -> None:  # what docs/installation/index.md runs last
     # --8<-- [start:run]
-    status = main()
+    status = main([])  # the command line without arguments
+    print("exit status", status)
     # --8<-- [end:run]
-    sys.exit(status)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

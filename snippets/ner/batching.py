@@ -93,7 +93,7 @@ def collate(batch):
 # --8<-- [end:torch_dataset]
 
 
-def examples() -> None:
+if __name__ == "__main__":
     # --8<-- [start:show_split]
     from snippets.ner.subwords import load_tokenizer, split_long
 
@@ -118,10 +118,11 @@ def examples() -> None:
     print(pad_batch(encoded, max_length=16)[0].shape)
     # --8<-- [end:show_pad]
 
-    # --8<-- [start:show_tf]
-    from snippets.ner.data import CORPUS, read_conll
-
+    # --8<-- [start:train]
     train = encode_sentences(read_conll(CORPUS / "train.txt"), tokenizer, 32)
+    # --8<-- [end:train]
+
+    # --8<-- [start:show_tf]
     for ids, labels in tf_dataset(train).take(3):
         print(ids.shape, ids.dtype.name, labels.shape)
     # --8<-- [end:show_tf]
@@ -131,7 +132,3 @@ def examples() -> None:
     ids, labels, mask = next(iter(loader))
     print(ids.shape, labels.dtype, mask.sum(dim=1).tolist())
     # --8<-- [end:show_torch]
-
-
-if __name__ == "__main__":
-    examples()

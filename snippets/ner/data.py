@@ -239,7 +239,7 @@ def write_corpus(folder: Path, seed: int = 0) -> None:
 # --8<-- [end:generate]
 
 
-def examples() -> None:
+if __name__ == "__main__":
     # --8<-- [start:sample]
     sample = read_conll(CORPUS / "sample.txt")
     print(len(sample), "sentences")
@@ -269,7 +269,3 @@ def examples() -> None:
     print(sorted(test_words)[:8])
     print("seen in train:", len(test_words & entity_words("train")))
     # --8<-- [end:unseen]
-
-
-if __name__ == "__main__":
-    examples()

@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m snippets.ner.preprocess",
         description="Prepare a CoNLL file for a subword model.",
     )
-    parser.add_argument("input", nargs="?", metavar="INPUT",
+    parser.add_argument("input", metavar="INPUT",
                         help="a CoNLL file, or - for stdin")
     parser.add_argument("--max-length", type=int, default=128, metavar="N",
                         help="most subwords per sentence, [CLS] and [SEP] "
@@ -59,12 +59,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="tokenizer.json or vocab.txt (default: ours)")
     parser.add_argument("--scheme", choices=SCHEMES,
                         help="tagging scheme to write (default: as read)")
-    args = parser.parse_args(argv)
-    if args.input is None:  # no arguments: explain instead of failing
-        parser.print_help()
-        return 0
+    args = parser.parse_args(argv)  # exits with status 2 on a usage error
     if args.max_length < 3:
         parser.error("--max-length must be at least 3")
+    try:
+        tokenizer = load_tokenizer(args.tokenizer)
+    except Exception as err:  # the tokenizers library raises plain Exception
+        parser.error(f"--tokenizer {args.tokenizer}: {err}")
     try:
         if args.input == "-":
             name, data = "<stdin>", sys.stdin.buffer.read()
@@ -72,7 +73,6 @@ def main(argv: list[str] | None = None) -> int:
             name = args.input
             with open(name, "rb") as file:
                 data = file.read()
-        tokenizer = load_tokenizer(args.tokenizer)
         output = preprocess(data, name, tokenizer, args.max_length,
                             args.scheme)
     except (ConllError, OSError) as err:
@@ -83,14 +83,15 @@ def main(argv: list[str] | None = None) -> int:
 # --8<-- [end:cli]
 
 
-def examples() -> None:
+def examples() -> None:  # what docs/ner/preprocess.md runs
     # --8<-- [start:run]
     import subprocess
     import sys
 
     def run(*args, stdin=None):
         command = [sys.executable, "-m", "snippets.ner.preprocess", *args]
-        done = subprocess.run(command, input=stdin, capture_output=True)
+        done = subprocess.run(command, input=stdin, capture_output=True,
+                              timeout=60)
         return done.returncode, done.stdout.decode(), done.stderr.decode()
 
     code, out, err = run("snippets/ner/corpus/sample.txt", "--scheme", "iobes")

@@ -73,7 +73,7 @@ def entity_scores(gold: list[list[str]], predicted: list[list[str]]):
 # --8<-- [end:scores]
 
 
-def examples() -> None:
+if __name__ == "__main__":
     # --8<-- [start:show_spans]
     iob1 = ["I-PER", "I-PER", "O", "I-ORG", "B-ORG", "I-ORG", "I-LOC"]
     print(spans(iob1))
@@ -90,7 +90,3 @@ def examples() -> None:
     precision, recall, f1 = entity_scores(gold, predicted)
     print(f"precision {precision:.3f} recall {recall:.3f} F1 {f1:.3f}")
     # --8<-- [end:show_scores]
-
-
-if __name__ == "__main__":
-    examples()

@@ -141,7 +141,7 @@ def split_long(words, tokenizer, max_length):
 # --8<-- [end:split]
 
 
-def examples() -> None:
+if __name__ == "__main__":
     # --8<-- [start:show_vocab]
     tokenizer = load_tokenizer()
     print(tokenizer.get_vocab_size(), "subwords")
@@ -168,7 +168,3 @@ def examples() -> None:
     predicted = [t if t != IGNORE else "?" for t in first]
     print(words_from_subwords(encoding.word_ids, predicted))
     # --8<-- [end:show_back]
-
-
-if __name__ == "__main__":
-    examples()

@@ -1,65 +1,95 @@
-"""The installation check reports what is installed and names every problem."""
+"""The installation check reports what is installed and names every problem.
 
+The tests that take ``page`` run inside the run of docs/installation/index.md (see
+tooling/pagerun.py); the others run ``python -m snippets.installation.check`` as a separate
+process. The versions, the devices and the "ok" line on this machine are pinned by the page's
+output (snippets/installation/outputs/check/run.txt).
+"""
+
+import importlib.metadata
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-import torch
 
-from snippets.installation import check
+PAGE = "docs/installation/index.md"
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_pins_are_read_from_requirements(tmp_path):
+def test_pins_are_read_from_requirements(page, tmp_path):
     requirements = tmp_path / "requirements.txt"
     requirements.write_text("# comment\ntorch==2.13.0  # pinned\nTensorFlow==2.21.0\nloose>=1\n")
-    assert check.pinned_versions(requirements) == {"torch": "2.13.0", "tensorflow": "2.21.0"}
+    assert page.pinned_versions(requirements) == {"torch": "2.13.0", "tensorflow": "2.21.0"}
 
 
-def test_this_environment_matches_the_pins():
-    pins = check.pinned_versions()
-    assert {"tensorflow", "keras", "torch", "numpy"} <= pins.keys()
-    assert check.version_problems(pins) == []
-    assert check.installed_version("no-such-distribution-here") is None
+def test_requirements_pin_every_framework_the_check_knows(page):
+    assert page.FRAMEWORKS.keys() <= page.pinned_versions().keys()
 
 
-def test_missing_and_mismatched_frameworks_are_named(monkeypatch):
-    fake = {"tensorflow": "2.20.0", "keras": None, "torch": "2.13.0+cu128", "numpy": "2.4.6"}
-    monkeypatch.setattr(check, "installed_version", fake.get)
-    pins = {"tensorflow": "2.21.0", "keras": "3.15.1", "torch": "2.13.0", "numpy": "2.4.6"}
-    problems = check.version_problems(pins)
-    assert problems == [
-        "TensorFlow 2.20.0 is installed but requirements.txt pins 2.21.0: pip install tensorflow==2.21.0",
-        "Keras is not installed: pip install -r requirements.txt",
+def test_missing_and_mismatched_frameworks_are_named(page, monkeypatch):
+    monkeypatch.setitem(page.FRAMEWORKS, "no-such-distribution-here", "Nothing")
+    pins = {**page.pinned_versions(), "tensorflow": "2.20.0"}
+    installed = importlib.metadata.version("tensorflow")
+    assert page.installed_version("no-such-distribution-here") is None
+    assert page.version_problems(pins) == [
+        f"TensorFlow {installed} is installed but requirements.txt pins 2.20.0: pip install tensorflow==2.20.0",
+        "Nothing is not installed: pip install -r requirements.txt",
     ]
 
 
-def test_an_unsupported_python_is_reported(monkeypatch):
-    monkeypatch.setattr(check, "SUPPORTED_PYTHON", (3, 99))
-    problems = check.version_problems(check.pinned_versions())
+def test_an_unsupported_python_is_reported(page, monkeypatch):
+    monkeypatch.setitem(page.version_problems.__globals__, "SUPPORTED_PYTHON", (3, 99))
+    problems = page.version_problems(page.pinned_versions())
     assert len(problems) == 1 and "is not supported" in problems[0] and "3.99" in problems[0]
 
 
-def test_main_exits_non_zero_with_one_line_per_problem(monkeypatch, capsys):
-    monkeypatch.setattr(check, "installed_version", lambda name: None if name == "torch" else "1.0")
-    assert check.main([]) == 1
-    captured = capsys.readouterr()
-    errors = captured.err.splitlines()
-    assert errors[0] == (
-        "error: TensorFlow 1.0 is installed but requirements.txt pins 2.21.0: pip install tensorflow==2.21.0"
-    )
-    assert "error: PyTorch is not installed: pip install -r requirements.txt" in errors
-    assert "PyTorch     missing" in captured.out
-    assert "ok:" not in captured.out
-
-
-def test_main_succeeds_here_and_lists_devices(capsys):
-    assert check.main([]) == 0
-    out = capsys.readouterr().out
-    assert "TensorFlow sees: CPU" in out and "PyTorch sees: cpu" in out
-    assert f"Python      {sys.version.split()[0]}" in out
-
-
 @pytest.mark.parametrize(("cuda", "mps", "expected"), [(True, False, ["cpu", "cuda"]), (False, True, ["cpu", "mps"])])
-def test_accelerators_are_listed_when_present(monkeypatch, cuda, mps, expected):
+def test_accelerators_are_listed_when_present(page, monkeypatch, cuda, mps, expected):
+    import torch
+
     monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
-    assert check.framework_devices()["PyTorch"] == expected
+    assert page.framework_devices()["PyTorch"] == expected
+
+
+# --------------------------------------------------------------------------- the program
+
+
+def check(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    command = [sys.executable, "-m", "snippets.installation.check", *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+
+
+def test_a_version_that_differs_from_the_pins_exits_1_with_one_line(tmp_path):
+    pins = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    assert "\ntensorflow==" in pins
+    (tmp_path / "requirements.txt").write_text(pins.replace("\ntensorflow==", "\ntensorflow==0.0.1  # was "))
+    done = check(cwd=tmp_path)
+    installed = importlib.metadata.version("tensorflow")
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"error: TensorFlow {installed} is installed but requirements.txt pins 0.0.1: pip install tensorflow==0.0.1\n"
+    )
+    assert done.stdout.startswith("Python      ") and f"TensorFlow  {installed}\n" in done.stdout
+    assert "ok:" not in done.stdout and "sees:" not in done.stdout  # stops before asking for devices
+
+
+def test_without_requirements_txt_it_exits_2_and_says_where_to_run_it(tmp_path):
+    done = check(cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines()[-1] == (
+        "python -m snippets.installation.check: error: requirements.txt: No such file or directory; "
+        "run the check from the repository folder"
+    )
+
+
+def test_arguments_are_refused_and_help_is_printed():
+    done = check("--verbose")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines()[-1].endswith("error: unrecognized arguments: --verbose")
+    done = check("--help")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith("usage: python -m snippets.installation.check [-h]")

@@ -1,108 +1,114 @@
-"""Checks for docs/ner/preprocess.md: the command-line tool, in process and as a program."""
+"""Checks for docs/ner/preprocess.md: the command-line tool, run as a program, and its core on random corpora.
 
-import io
+The tests that take ``page`` run inside the page's run (see tooling/pagerun.py); the others run
+``python -m snippets.ner.preprocess`` as a separate process with real arguments.
+"""
+
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from snippets.ner import preprocess as cli
-from snippets.ner.data import CORPUS, parse_conll
-from snippets.ner.schemes import SCHEMES, convert, from_spans, spans
-from snippets.ner.subwords import load_tokenizer
+from snippets.ner.schemes import SCHEMES, from_spans, spans
 
-FAST = settings(max_examples=50, deadline=None, database=None)
-SAMPLE = str(CORPUS / "sample.txt")
-
-
-def run_main(capsys, monkeypatch, argv, stdin=b""):
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-    status = cli.main(argv)
-    out, err = capsys.readouterr()
-    return status, out, err
+PAGE = "docs/ner/preprocess.md"
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = "snippets/ner/corpus/sample.txt"
+# The page fixture is one object for the whole run; Hypothesis may reuse it across examples.
+FAST = settings(
+    max_examples=50, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
-def test_sample_converts_to_bio2_and_keeps_two_columns(capsys, monkeypatch):
-    status, out, err = run_main(capsys, monkeypatch, [SAMPLE, "--scheme", "bio2"])
-    assert status == 0 and err == ""
+def run(*args: str, stdin: bytes = b"") -> tuple[int, str, str]:
+    """Run the tool from the repository folder, as a reader would from a shell."""
+    command = [sys.executable, "-m", "snippets.ner.preprocess", *args]
+    done = subprocess.run(command, input=stdin, capture_output=True, cwd=ROOT, timeout=120)
+    return done.returncode, done.stdout.decode(), done.stderr.decode()
+
+
+def test_sample_converts_to_bio2_and_keeps_two_columns():
+    status, out, err = run(SAMPLE, "--scheme", "bio2")
+    assert (status, err) == (0, "")
     blocks = [b.splitlines() for b in out.strip("\n").split("\n\n")]
     assert len(blocks) == 3
     assert blocks[1][2:6] == ["Meridian B-ORG", "United I-ORG", "Kestrel B-ORG", "Bank I-ORG"]
     assert all(len(line.split()) == 2 for block in blocks for line in block)
 
 
-def test_default_leaves_tags_as_they_are(capsys, monkeypatch):
-    status, out, _ = run_main(capsys, monkeypatch, [SAMPLE])
+def test_default_leaves_tags_as_they_are():
+    status, out, _ = run(SAMPLE)
     assert status == 0
-    assert "Kestrel B-ORG\n" in out and "Meridian I-ORG\n" in out
-
-
-def test_no_arguments_prints_usage(capsys, monkeypatch):
-    status, out, _ = run_main(capsys, monkeypatch, [])
-    assert status == 0 and out.startswith("usage: python -m snippets.ner.preprocess")
+    assert "Meridian I-ORG\nUnited I-ORG\nKestrel B-ORG\n" in out
 
 
 BAD = {  # input, line of the error, start of the message
     "columns": (b"Oslo NNP I-LOC\nis VBZ\n", 2, "2 columns, expected 3"),
-    "tag": (b"a O\n\nOslo NNP X-LOC\n", 3, "tag 'X-LOC' is not O"),
+    "tag": (b"Oslo NNP X-LOC\n", 1, "tag 'X-LOC' is not O"),
     "long word": (b"Oslo I-LOC\nMississippiriver I-PER\n", 2, "word 'Mississippiriver' has 12"),
     "bytes": (b"Oslo I-LOC\nM\xe4lm\xf6 I-LOC\n", 2, "bytes that are not UTF-8"),
 }
 
 
 @pytest.mark.parametrize("case", list(BAD))
-def test_bad_input_exits_2_with_one_line_and_no_stdout(capsys, monkeypatch, case):
+def test_an_error_after_good_sentences_still_writes_nothing(case):
     data, line, message = BAD[case]
-    # the error comes after two good lines: still nothing on stdout
-    status, out, err = run_main(capsys, monkeypatch, ["-", "--max-length", "12"], b"ok O\n\n" + data)
-    assert status == 2 and out == ""
+    status, out, err = run("-", "--max-length", "12", stdin=b"ok O\n\n" + data)
+    assert (status, out) == (2, "")
+    # one line, and the line number counts from the top of the input
     assert err.startswith(f"error: <stdin>:{line + 2}: {message}")
     assert err.count("\n") == 1 and err.endswith("\n")
 
 
-@pytest.mark.parametrize(("data", "line"), [(b"-DOCSTART- -X- -X- O\n\n", 2), (b"", 1), (b"\n\n\n", 3)])
-def test_input_without_sentences_exits_2(capsys, monkeypatch, data, line):
-    status, out, err = run_main(capsys, monkeypatch, ["-"], data)
-    assert (status, out) == (2, "")
-    assert err == f"error: <stdin>:{line}: no sentences (expected token lines)\n"
+@pytest.mark.parametrize(("data", "line"), [(b"", 1), (b"\n\n\n", 3)])
+def test_input_without_any_line_of_text_exits_2(data, line):
+    assert run("-", stdin=data) == (2, "", f"error: <stdin>:{line}: no sentences (expected token lines)\n")
 
 
-def test_error_lines_count_from_the_top_of_the_file(capsys, monkeypatch):
-    status, _, err = run_main(capsys, monkeypatch, ["-"], b"ok O\n\nOslo NNP X-LOC\n")
-    assert status == 2 and err == "error: <stdin>:3: tag 'X-LOC' is not O or B-/I-/E-/S- plus a type\n"
-
-
-def test_missing_file_and_bad_options(capsys, monkeypatch, tmp_path):
-    status, out, err = run_main(capsys, monkeypatch, [str(tmp_path / "none.txt")])
-    assert status == 2 and out == "" and "none.txt" in err
-    with pytest.raises(SystemExit) as info:
-        cli.main([SAMPLE, "--max-length", "2"])
-    assert info.value.code == 2
-    with pytest.raises(SystemExit):
-        cli.main([SAMPLE, "--scheme", "bilou"])
-
-
-def test_a_file_named_on_the_command_line_is_named_in_errors(capsys, monkeypatch, tmp_path):
+def test_a_file_named_on_the_command_line_is_named_in_errors(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"a O\nb\n")
-    status, out, err = run_main(capsys, monkeypatch, [str(bad)])
-    assert (status, out) == (2, "") and err.startswith(f"error: {bad}:2: ")
+    status, out, err = run(str(bad))
+    assert (status, out) == (2, "")
+    assert err.startswith(f"error: {bad}:2: ") and err.count("\n") == 1
 
 
-def test_the_program_runs_as_a_module():
-    command = [sys.executable, "-m", "snippets.ner.preprocess", "-", "--scheme", "iobes"]
-    done = subprocess.run(command, input=b"Lena I-PER\nOkafor I-PER\n\nOslo I-LOC\n", capture_output=True)
-    assert done.returncode == 0 and done.stderr == b""
-    assert done.stdout == b"Lena B-PER\nOkafor E-PER\n\nOslo S-LOC\n\n"
-    bad = subprocess.run(command[:-2], input=b"Oslo Q-LOC\n", capture_output=True)
-    assert bad.returncode == 2 and bad.stdout == b"" and bad.stderr.startswith(b"error: <stdin>:1: ")
+def test_a_missing_file_is_named(tmp_path):
+    status, out, err = run(str(tmp_path / "none.txt"))
+    assert (status, out) == (2, "")
+    assert err.startswith("error: ") and "none.txt" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "the following arguments are required: INPUT"),
+        ((SAMPLE, "--max-length", "2"), "--max-length must be at least 3"),
+        ((SAMPLE, "--scheme", "bilou"), "argument --scheme: invalid choice: 'bilou'"),
+        ((SAMPLE, "--tokenizer", "no/such/tokenizer.json"), "--tokenizer no/such/tokenizer.json: "),
+        ((SAMPLE, "--tokenizer", "no/such/vocab.txt"), "--tokenizer no/such/vocab.txt: "),
+    ],
+)
+def test_usage_errors_exit_2_with_usage_and_the_problem(args, message):
+    status, out, err = run(*args)
+    assert (status, out) == (2, "")
+    lines = err.splitlines()
+    assert lines[0].startswith("usage: python -m snippets.ner.preprocess")
+    assert lines[-1].startswith(f"python -m snippets.ner.preprocess: error: {message}")
+
+
+def test_help_exits_0():
+    status, out, err = run("--help")
+    assert (status, err) == (0, "")
+    assert out.startswith("usage: python -m snippets.ner.preprocess") and "--max-length N" in out
 
 
 @st.composite
 def corpora(draw):
-    """Random valid CoNLL text in one scheme, and its sentences as (words, spans)."""
+    """Random valid CoNLL text in one scheme, and its sentences as (words, tags)."""
     scheme = draw(st.sampled_from(SCHEMES))
     sentences = []
     for _ in range(draw(st.integers(1, 4))):
@@ -115,14 +121,14 @@ def corpora(draw):
 
 
 @FAST
-@given(corpora(), st.sampled_from(SCHEMES), st.integers(10, 20))
-def test_output_keeps_every_token_in_order_and_spans_survive(corpus, scheme, max_length):
+@given(corpus=corpora(), scheme=st.sampled_from(SCHEMES), max_length=st.integers(10, 20))
+def test_output_keeps_every_token_in_order_and_spans_survive(page, corpus, scheme, max_length):
     text, sentences = corpus
-    tokenizer = load_tokenizer()
-    out = cli.preprocess(text.encode(), "x", tokenizer, max_length, scheme)
+    tokenizer = page.load_tokenizer()
+    out = page.preprocess(text.encode(), "x", tokenizer, max_length, scheme)
     rows = [line.split() for line in out.splitlines() if line]
     assert [w for w, _ in rows] == [w for words, _ in sentences for w in words]
-    pieces = parse_conll(out)
+    pieces = page.parse_conll(out)
     for piece in pieces:
         assert len(tokenizer.encode(piece.tokens, is_pretokenized=True).ids) <= max_length
     # back to the input's scheme, sentence by sentence, nothing changed
@@ -134,4 +140,4 @@ def test_output_keeps_every_token_in_order_and_spans_survive(corpus, scheme, max
     for words, sentence_tags in sentences:
         mine = tags[start : start + len(words)]
         start += len(words)
-        assert convert(convert(sentence_tags, scheme), "iob1") == convert(mine, "iob1")
+        assert page.convert(page.convert(sentence_tags, scheme), "iob1") == page.convert(mine, "iob1")

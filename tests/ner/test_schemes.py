@@ -1,14 +1,19 @@
-"""Checks for docs/ner/schemes.md: spans, conversions, entity scores."""
+"""Checks for docs/ner/schemes.md: spans, conversions, entity scores.
+
+Every test takes ``page`` and runs inside the page's run (see tooling/pagerun.py).
+"""
 
 import itertools
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from snippets.ner.schemes import SCHEMES, convert, entity_scores, from_spans, spans
-
-FAST = settings(max_examples=100, deadline=None, database=None)
+PAGE = "docs/ner/schemes.md"
+# The page fixture is one object for the whole run; Hypothesis may reuse it across examples.
+FAST = settings(
+    max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @pytest.mark.parametrize(
@@ -37,23 +42,23 @@ FAST = settings(max_examples=100, deadline=None, database=None)
         ),
     ],
 )
-def test_tricky_cases_in_every_scheme(iob1, bio2, iobes, entities):
+def test_tricky_cases_in_every_scheme(page, iob1, bio2, iobes, entities):
     for tags in (iob1, bio2, iobes):
-        assert spans(tags) == entities
-        assert convert(tags, "iob1") == iob1
-        assert convert(tags, "bio2") == bio2
-        assert convert(tags, "iobes") == iobes
+        assert page.spans(tags) == entities
+        assert page.convert(tags, "iob1") == iob1
+        assert page.convert(tags, "bio2") == bio2
+        assert page.convert(tags, "iobes") == iobes
 
 
-def test_stray_inside_tags_start_an_entity_as_conlleval_does():
-    assert spans(["O", "I-PER", "I-PER"]) == [("PER", 1, 3)]
-    assert spans(["B-PER", "I-LOC"]) == [("PER", 0, 1), ("LOC", 1, 2)]
-    assert spans(["E-PER", "I-PER"]) == [("PER", 0, 1), ("PER", 1, 2)]
+def test_stray_inside_tags_start_an_entity_as_conlleval_does(page):
+    assert page.spans(["O", "I-PER", "I-PER"]) == [("PER", 1, 3)]
+    assert page.spans(["B-PER", "I-LOC"]) == [("PER", 0, 1), ("LOC", 1, 2)]
+    assert page.spans(["E-PER", "I-PER"]) == [("PER", 0, 1), ("PER", 1, 2)]
 
 
-def test_unknown_scheme_is_refused():
+def test_unknown_scheme_is_refused(page):
     with pytest.raises(ValueError, match="unknown scheme"):
-        convert(["O"], "bilou")
+        page.convert(["O"], "bilou")
 
 
 @st.composite
@@ -70,26 +75,25 @@ def entity_layouts(draw):
 
 
 @FAST
-@given(entity_layouts(), st.sampled_from(SCHEMES), st.sampled_from(SCHEMES))
-def test_random_tags_survive_round_trips(layout, first, second):
+@given(layout=entity_layouts(), data=st.data())
+def test_random_tags_survive_round_trips(page, layout, data):
     length, entities = layout
-    tags = from_spans(entities, length, first)
-    assert spans(tags) == entities
-    assert convert(convert(tags, second), first) == tags
+    first, second = data.draw(st.sampled_from(page.SCHEMES)), data.draw(st.sampled_from(page.SCHEMES))
+    tags = page.from_spans(entities, length, first)
+    assert page.spans(tags) == entities
+    assert page.convert(page.convert(tags, second), first) == tags
 
 
-def test_scores_match_the_hand_worked_example_on_the_page():
-    gold = [["I-PER", "I-PER", "O", "I-LOC"], ["I-ORG", "O"]]
-    predicted = [["I-PER", "O", "O", "I-LOC"], ["I-ORG", "I-MISC"]]
-    precision, recall, f1 = entity_scores(gold, predicted)
-    assert precision == pytest.approx(2 / 4)
-    assert recall == pytest.approx(2 / 3)
-    assert f1 == pytest.approx(2 * 0.5 * (2 / 3) / (0.5 + 2 / 3))
+def test_scores_are_exactly_the_hand_worked_fractions(page):
+    # the page prints them rounded to 3 decimals; these are the exact values of its prose
+    assert page.precision == pytest.approx(2 / 4)
+    assert page.recall == pytest.approx(2 / 3)
+    assert page.f1 == pytest.approx(2 * 0.5 * (2 / 3) / (0.5 + 2 / 3))
 
 
-def test_scores_edge_cases():
-    assert entity_scores([["B-PER", "I-PER"]], [["B-PER", "I-PER"]]) == (1.0, 1.0, 1.0)
-    assert entity_scores([["O"]], [["O"]]) == (0.0, 0.0, 0.0)
+def test_scores_edge_cases(page):
+    assert page.entity_scores([["B-PER", "I-PER"]], [["B-PER", "I-PER"]]) == (1.0, 1.0, 1.0)
+    assert page.entity_scores([["O"]], [["O"]]) == (0.0, 0.0, 0.0)
     # a wrong type is a miss even with the right borders; schemes may differ
-    assert entity_scores([["I-LOC"]], [["S-ORG"]]) == (0.0, 0.0, 0.0)
-    assert entity_scores([["I-LOC", "O"]], [["S-LOC", "O"]]) == (1.0, 1.0, 1.0)
+    assert page.entity_scores([["I-LOC"]], [["S-ORG"]]) == (0.0, 0.0, 0.0)
+    assert page.entity_scores([["I-LOC", "O"]], [["S-LOC", "O"]]) == (1.0, 1.0, 1.0)
