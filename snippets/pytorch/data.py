@@ -1,11 +1,15 @@
 """torch.utils.data: the code of docs/pytorch/data.md.
 
-Run it as a program with ``python -m snippets.pytorch.data``.
+Run it as a program with ``python -m snippets.pytorch.data``. DataLoader
+workers are started with spawn: each imports the dataset classes and
+``seed_worker`` from this module, so the module defines them at the top level
+and nothing else; the demonstrations are functions, called under
+``if __name__ == "__main__"``.
 """
 
-# --8<-- [start:dataset]
+# --8<-- [start:dataset_class]
 import torch
-from torch.utils.data import Dataset
+from torch.utils.data import DataLoader, Dataset
 
 
 class Squares(Dataset):
@@ -20,13 +24,17 @@ class Squares(Dataset):
     def __getitem__(self, index):
         x = torch.tensor([float(index)])
         return x, x**2
+# --8<-- [end:dataset_class]
 
 
-squares = Squares(10)
-print(len(squares), squares[3])
-# --8<-- [end:dataset]
+def dataset_demo():
+    # --8<-- [start:dataset]
+    squares = Squares(10)
+    print(len(squares), squares[3])
+    # --8<-- [end:dataset]
 
-# --8<-- [start:iterable]
+
+# --8<-- [start:iterable_class]
 from torch.utils.data import IterableDataset, get_worker_info
 
 
@@ -41,88 +49,118 @@ class CountUp(IterableDataset):
         first, step = (0, 1) if info is None else (info.id, info.num_workers)
         # Each worker takes every num_workers-th item, so none is repeated.
         return iter(range(first, self.stop, step))
+# --8<-- [end:iterable_class]
 
 
-print(list(CountUp(5)))
-# --8<-- [end:iterable]
+def iterable_demo():
+    # --8<-- [start:iterable]
+    print(list(CountUp(5)))
+    # --8<-- [end:iterable]
 
-# --8<-- [start:dataloader]
-from torch.utils.data import DataLoader
 
-in_order = DataLoader(squares, batch_size=4)
-print([x.flatten().tolist() for x, _ in in_order])  # the last batch is short
+def dataloader_demo(squares):
+    # --8<-- [start:dataloader]
+    in_order = DataLoader(squares, batch_size=4)
+    print([x.flatten().tolist() for x, _ in in_order])  # last batch is short
 
-shuffled = DataLoader(
-    squares,
-    batch_size=4,
-    shuffle=True,
-    drop_last=True,  # drop the short batch
-    generator=torch.Generator().manual_seed(0),  # same order on every run
-)
-print([x.flatten().tolist() for x, _ in shuffled])
-print(next(iter(shuffled))[1].shape)  # default collate stacks samples
-# --8<-- [end:dataloader]
+    shuffled = DataLoader(
+        squares,
+        batch_size=4,
+        shuffle=True,
+        drop_last=True,  # drop the short batch
+        generator=torch.Generator().manual_seed(0),  # same order on every run
+    )
+    print([x.flatten().tolist() for x, _ in shuffled])
+    print(next(iter(shuffled))[1].shape)  # default collate stacks samples
+    # --8<-- [end:dataloader]
 
-# --8<-- [start:collate]
+
+# --8<-- [start:collate_fn]
 from torch.nn.utils.rnn import pad_sequence
-
-sentences = [
-    torch.tensor([5, 2, 9]),
-    torch.tensor([7]),
-    torch.tensor([3, 3, 8, 1, 4]),
-    torch.tensor([6, 2]),
-]
 
 
 def pad_batch(batch):
     """Pad variable-length 1-D tensors to the longest one with 0."""
     lengths = torch.tensor([len(seq) for seq in batch])
     return pad_sequence(batch, batch_first=True, padding_value=0), lengths
+# --8<-- [end:collate_fn]
 
 
-padding_loader = DataLoader(sentences, batch_size=2, collate_fn=pad_batch)
-for padded, lengths in padding_loader:
-    print(padded.tolist(), lengths.tolist())
-# --8<-- [end:collate]
+def collate_demo():
+    # --8<-- [start:collate]
+    sentences = [
+        torch.tensor([5, 2, 9]),
+        torch.tensor([7]),
+        torch.tensor([3, 3, 8, 1, 4]),
+        torch.tensor([6, 2]),
+    ]
+    padding_loader = DataLoader(sentences, batch_size=2, collate_fn=pad_batch)
+    for padded, lengths in padding_loader:
+        print(padded.tolist(), lengths.tolist())
+    # --8<-- [end:collate]
 
-# --8<-- [start:workers]
-import random
 
+# --8<-- [start:worker_side]
 import numpy as np
 
 
 class NoisySquares(Squares):
-    """Adds NumPy noise, as a random data augmentation would."""
+    """Adds noise from its own NumPy generator, as an augmentation would."""
+
+    def __init__(self, n, seed=0):
+        super().__init__(n)
+        self.rng = np.random.default_rng(seed)
 
     def __getitem__(self, index):
         x, y = super().__getitem__(index)
-        return x, y + float(np.random.normal(scale=0.1))  # noqa: NPY002
+        return x, y + float(self.rng.normal(scale=0.1))
 
 
 def seed_worker(worker_id):
-    # torch gives each worker its own seed (base seed + worker id);
-    # pass it on to NumPy and `random`, which do not get one otherwise.
-    seed = torch.initial_seed() % 2**32
-    np.random.seed(seed)  # noqa: NPY002 (the global generator)
-    random.seed(seed)
+    # Each worker holds its own copy of the dataset, generator state and
+    # all; give that copy a generator seeded with this worker's torch seed
+    # (the loader's base seed + worker_id).
+    dataset = get_worker_info().dataset
+    dataset.rng = np.random.default_rng(torch.initial_seed())
+# --8<-- [end:worker_side]
 
 
-def load_once(seed=0):
-    loader = DataLoader(
-        NoisySquares(8),
-        batch_size=2,
-        shuffle=True,
-        num_workers=2,
-        worker_init_fn=seed_worker,
-        generator=torch.Generator().manual_seed(seed),
+def workers_demo():
+    # --8<-- [start:workers]
+    # Spawned workers import these by module and name: take them from the
+    # module file, not from this session's __main__.
+    from snippets.pytorch.data import CountUp, NoisySquares, seed_worker
+
+    def load_once(seed=0, worker_init_fn=seed_worker):
+        """One epoch in two spawned workers; the noise of each example."""
+        loader = DataLoader(
+            NoisySquares(8),
+            batch_size=2,
+            shuffle=True,
+            num_workers=2,
+            multiprocessing_context="spawn",  # fresh interpreters, no fork
+            worker_init_fn=worker_init_fn,
+            generator=torch.Generator().manual_seed(seed),
+        )
+        return torch.cat([y - x**2 for x, y in loader]).flatten()
+
+    unseeded = load_once(worker_init_fn=None)
+    first, second = load_once(), load_once()
+    print("no worker_init_fn:", [round(v, 3) for v in unseeded.tolist()])
+    print("with seed_worker: ", [round(v, 3) for v in first.tolist()])
+    print("identical runs:", torch.equal(first, second))
+    print("other seed differs:", not torch.equal(first, load_once(seed=1)))
+
+    stream = DataLoader(
+        CountUp(6), batch_size=None, num_workers=2, multiprocessing_context="spawn"
     )
-    return torch.cat([y for _, y in loader]).flatten()
+    print(list(stream))
+    # --8<-- [end:workers]
 
 
-first, second = load_once(), load_once()
-print("identical runs:", torch.equal(first, second))
-print("other seed differs:", not torch.equal(first, load_once(seed=1)))
-print([round(value, 2) for value in first.tolist()])
-
-print(list(DataLoader(CountUp(6), batch_size=None, num_workers=2)))
-# --8<-- [end:workers]
+if __name__ == "__main__":
+    dataset_demo()
+    iterable_demo()
+    dataloader_demo(Squares(10))
+    collate_demo()
+    workers_demo()

@@ -7,6 +7,7 @@ the same model with two processes, started once by ``mp.spawn`` and once by
 
 # --8<-- [start:worker]
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import torch
@@ -34,7 +35,11 @@ def ddp_worker(rank, world_size, init_method, out_dir):
     """One rank: join the group, train on its slice, save its weights."""
     os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")  # loopback only
     dist.init_process_group(
-        "gloo", init_method=init_method, rank=rank, world_size=world_size
+        "gloo",
+        init_method=init_method,
+        rank=rank,
+        world_size=world_size,
+        timeout=timedelta(seconds=60),  # give up waiting for a lost rank
     )
     torch.manual_seed(0)  # every rank builds the same initial weights
     model = DistributedDataParallel(nn.Linear(4, 1))
@@ -44,40 +49,6 @@ def ddp_worker(rank, world_size, init_method, out_dir):
     torch.save(weights, Path(out_dir) / f"rank{rank}.pt")
     dist.destroy_process_group()
 # --8<-- [end:worker]
-
-
-def reference_run():
-    """The same training in one process, for comparison."""
-    # --8<-- [start:reference]
-    torch.manual_seed(0)
-    reference = nn.Linear(4, 1)
-    train(reference, *combined_batch())  # one process, all 16 rows per step
-    print("reference weight:", reference.weight.detach().round(decimals=4))
-    # --8<-- [end:reference]
-    return reference
-
-
-# --8<-- [start:compare]
-def compare(out_dir, reference, world_size=2):
-    """Load each rank's weights; compare them with each other and reference."""
-    ranks = [
-        torch.load(Path(out_dir) / f"rank{r}.pt", weights_only=True)
-        for r in range(world_size)
-    ]
-    agree = all(
-        torch.equal(ranks[0][name], other[name])
-        for other in ranks[1:]
-        for name in ranks[0]
-    )
-    expected = reference.state_dict()
-    as_reference = all(
-        torch.allclose(ranks[0][name], expected[name], atol=1e-6)
-        for name in expected
-    )
-    print("all ranks hold identical weights:", agree)
-    print("equal to the one-process reference:", as_reference)
-    return ranks
-# --8<-- [end:compare]
 
 
 # --8<-- [start:entry]
@@ -98,15 +69,42 @@ def main(argv):
         ddp_worker(rank, world_size, "env://", out_dir=argv[0])
     elif argv[:1] == ["spawn"]:  # arguments: spawn OUT_DIR
         spawn_main(out_dir=argv[1])
-    else:  # started by hand: run the whole demonstration
-        reference = reference_run()
-        spawn_demo(reference)
-        torchrun_demo(reference)
+    else:  # started by hand: the demonstration that follows
+        demonstration()
 # --8<-- [end:entry]
 
 
-def spawn_demo(reference):
-    """Two ranks started by mp.spawn, in a script run as a subprocess."""
+def demonstration():
+    """One process as the reference, then two ranks by mp.spawn and by torchrun."""
+    # --8<-- [start:reference]
+    torch.manual_seed(0)
+    reference = nn.Linear(4, 1)
+    train(reference, *combined_batch())  # one process, all 16 rows per step
+    print("reference weight:", reference.weight.detach().round(decimals=4))
+    # --8<-- [end:reference]
+
+    # --8<-- [start:compare]
+    def compare(out_dir, reference, world_size=2):
+        """Load each rank's weights; compare them with each other and reference."""
+        ranks = [
+            torch.load(Path(out_dir) / f"rank{r}.pt", weights_only=True)
+            for r in range(world_size)
+        ]
+        agree = all(
+            torch.equal(ranks[0][name], other[name])
+            for other in ranks[1:]
+            for name in ranks[0]
+        )
+        expected = reference.state_dict()
+        as_reference = all(
+            torch.allclose(ranks[0][name], expected[name], atol=1e-6)
+            for name in expected
+        )
+        print("all ranks hold identical weights:", agree)
+        print("equal to the one-process reference:", as_reference)
+        return ranks
+    # --8<-- [end:compare]
+
     # --8<-- [start:spawn]
     import subprocess
     import sys
@@ -115,24 +113,12 @@ def spawn_demo(reference):
     with tempfile.TemporaryDirectory() as out_dir:
         script = "snippets.pytorch.distributed"
         command = [sys.executable, "-m", script, "spawn", out_dir]
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=120
-        )
-        print("exit code:", done.returncode)
+        # check: raise if it fails; timeout: kill it if it hangs
+        subprocess.run(command, check=True, timeout=120)
         spawned = compare(out_dir, reference)
     # --8<-- [end:spawn]
-    if done.returncode:
-        raise RuntimeError(done.stderr)
-    return spawned
 
-
-def torchrun_demo(reference):
-    """Two ranks started by torchrun, each running this file."""
     # --8<-- [start:torchrun]
-    import subprocess
-    import sys
-    import tempfile
-
     with tempfile.TemporaryDirectory() as out_dir:
         command = [
             sys.executable, "-m", "torch.distributed.run",  # = torchrun
@@ -141,15 +127,11 @@ def torchrun_demo(reference):
             "-m", "snippets.pytorch.distributed", out_dir,
         ]
         env = dict(os.environ, OMP_NUM_THREADS="1", GLOO_SOCKET_IFNAME="lo")
-        done = subprocess.run(
-            command, env=env, capture_output=True, text=True, timeout=120
-        )
-        print("torchrun exit code:", done.returncode)
+        subprocess.run(command, env=env, check=True, timeout=120)
         launched = compare(out_dir, reference)
+    same = all(torch.equal(launched[0][k], spawned[0][k]) for k in launched[0])
+    print("same weights as with mp.spawn:", same)
     # --8<-- [end:torchrun]
-    if done.returncode:
-        raise RuntimeError(done.stderr)
-    return launched
 
 
 if __name__ == "__main__":

@@ -47,9 +47,9 @@ def compiler_missing():
 # --8<-- [end:cpp_build]
 
 
-def cpp_demo():
-    """Build and call the C++ operator, or say why it is skipped."""
-    # --8<-- [start:cpp_call]
+# --8<-- [start:cpp_call]
+def call_scaled_add():
+    """Build and call the C++ operator, or say why it cannot run here."""
     reason = compiler_missing()
     if reason:
         print("skipped:", reason)
@@ -60,10 +60,10 @@ def cpp_demo():
         print(extension.scaled_add(a, b, 0.5))
         print("matches torch:", torch.equal(extension.scaled_add(a, b, 0.5),
                                             a + 0.5 * b))
-    # --8<-- [end:cpp_call]
 
 
-cpp_demo()
+call_scaled_add()
+# --8<-- [end:cpp_call]
 
 # --8<-- [start:numpy_function]
 import numpy as np

@@ -1,44 +1,62 @@
 """torch.multiprocessing: the code of docs/pytorch/multiprocessing.md.
 
 Run it as a program with ``python -m snippets.pytorch.multiprocessing``. The
-children are started with the fork start method (Linux and macOS).
+children are started with the spawn start method: each is a fresh interpreter
+that imports the function it runs from this module, so the module defines
+functions only and the demonstrations run under ``if __name__ == "__main__"``.
 """
 
 # --8<-- [start:worker]
+import numpy as np
 import torch
 import torch.multiprocessing as mp
 
 
-def add_in_place(tensor, value):
-    """Runs in a child process: writes into the tensor it was given."""
-    tensor.add_(value)
+def add_in_place(items, value):
+    """Runs in a child process: adds `value` to each tensor or array."""
+    for data in items:
+        data += value  # in place, for a tensor and for a NumPy array
+
+
+def join_all(processes, timeout=60):
+    """Wait for every process; kill one still running after `timeout` s."""
+    for process in processes:
+        process.join(timeout)
+        if process.is_alive():  # stuck: stop it rather than wait forever
+            process.kill()
+            process.join()
+    exit_codes = [process.exitcode for process in processes]
+    if any(exit_codes):
+        raise RuntimeError(f"a child process failed: exit codes {exit_codes}")
+    return exit_codes
 # --8<-- [end:worker]
 
 
 def share_demo():
-    """Send tensors to a child process; return what the parent sees after."""
+    """Send a shared tensor, an ordinary one and an array to a child."""
     # --8<-- [start:share]
+    # A spawned child imports its function by module and name: take it
+    # from the module file (a child cannot import the prompt's __main__).
+    from snippets.pytorch.multiprocessing import add_in_place
+
     shared = torch.zeros(4)
     shared.share_memory_()  # move the storage into shared memory, once
     address = shared.data_ptr()
-    plain = torch.zeros(2)  # an ordinary tensor, for comparison
-    print("before:", shared.is_shared(), plain.is_shared())
+    plain = torch.zeros(2)  # an ordinary tensor
+    array = np.zeros(2)  # a NumPy array, pickled like any Python object
+    print("is_shared before:", shared.is_shared(), plain.is_shared())
 
-    ctx = mp.get_context("fork")  # children start as copies of this process
-    children = [
-        ctx.Process(target=add_in_place, args=(shared, 1.0)),
-        ctx.Process(target=add_in_place, args=(plain, 5.0)),
-    ]
-    for child in children:
-        child.start()
-        child.join()
+    ctx = mp.get_context("spawn")  # the child is a fresh interpreter
+    items = (shared, plain, array)
+    child = ctx.Process(target=add_in_place, args=(items, 1.0))
+    child.start()  # pickles the arguments and sends them to the child
+    print("exit codes:", join_all([child]))
 
-    print("exit codes:", [child.exitcode for child in children])
-    print("parent sees the writes:", shared.tolist(), plain.tolist())
-    print("same memory as before:", shared.data_ptr() == address)
-    print("after:", shared.is_shared(), plain.is_shared())
+    same_memory = shared.data_ptr() == address
+    print("shared tensor:", shared.tolist(), "same memory:", same_memory)
+    print("ordinary tensor:", plain.tolist(), "is_shared:", plain.is_shared())
+    print("NumPy array:", array.tolist())
     # --8<-- [end:share]
-    return shared, plain, address
 
 
 # --8<-- [start:hogwild_worker]
@@ -65,8 +83,10 @@ def hogwild_train(model, seed, steps=40, lr=0.05):
 
 
 def hogwild_demo():
-    """Train one shared model from two processes; return it and the losses."""
+    """Train one shared model from two processes."""
     # --8<-- [start:hogwild]
+    from snippets.pytorch.multiprocessing import hogwild_train
+
     torch.manual_seed(0)
     model = nn.Linear(4, 1)
     model.share_memory()  # parameters now live in shared memory
@@ -74,29 +94,22 @@ def hogwild_demo():
     with torch.no_grad():
         loss_before = nn.functional.mse_loss(model(x_test), y_test).item()
 
-    ctx = mp.get_context("fork")
+    ctx = mp.get_context("spawn")
     workers = [
         ctx.Process(target=hogwild_train, args=(model, seed)) for seed in (1, 2)
     ]
     for worker in workers:
         worker.start()
-    for worker in workers:
-        worker.join()
+    print("exit codes:", join_all(workers))
 
     with torch.no_grad():
         loss_after = nn.functional.mse_loss(model(x_test), y_test).item()
-    print("exit codes:", [worker.exitcode for worker in workers])
     print(f"test loss before: {loss_before:.2f}")
     print("test loss after < 0.01:", loss_after < 0.01)
     print("weights:", model.weight.detach().flatten().round(decimals=2))
     # --8<-- [end:hogwild]
-    return model, loss_before, loss_after
-
-
-def main():
-    share_demo()
-    hogwild_demo()
 
 
 if __name__ == "__main__":
-    main()
+    share_demo()
+    hogwild_demo()

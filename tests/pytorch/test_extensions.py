@@ -1,11 +1,11 @@
-"""Checks for the claims made on docs/pytorch/extensions.md."""
+"""Checks for the claims made on docs/pytorch/extensions.md, on the objects the page built."""
 
 import shutil
 
 import pytest
 import torch
 
-from snippets.pytorch import extensions as page
+PAGE = "docs/pytorch/extensions.md"
 
 needs_compiler = pytest.mark.skipif(
     shutil.which("c++") is None, reason="no C++ compiler (c++) on PATH: cannot build the extension"
@@ -13,7 +13,7 @@ needs_compiler = pytest.mark.skipif(
 
 
 @needs_compiler
-def test_cpp_operator_matches_torch_on_random_inputs():
+def test_cpp_operator_matches_torch_on_random_inputs(page):
     ext = page.scaled_add_extension()
     assert page.scaled_add_extension() is ext  # built once per process
     gen = torch.Generator().manual_seed(0)
@@ -23,18 +23,18 @@ def test_cpp_operator_matches_torch_on_random_inputs():
 
 
 @needs_compiler
-def test_cpp_operator_checks_shapes():
+def test_cpp_operator_checks_shapes(page):
     with pytest.raises(RuntimeError, match="same shape"):
         page.scaled_add_extension().scaled_add(torch.ones(2), torch.ones(3), 1.0)
 
 
-def test_without_a_compiler_the_example_says_why(monkeypatch, capsys):
+def test_without_a_compiler_the_example_says_why(page, monkeypatch, capsys):
     monkeypatch.setattr(shutil, "which", lambda name: None)
-    page.cpp_demo()
+    page.call_scaled_add()
     assert capsys.readouterr().out == "skipped: no C++ compiler (c++) on PATH\n"
 
 
-def test_numpy_function_gradients_pass_gradcheck():
+def test_numpy_function_gradients_pass_gradcheck_on_other_sizes(page):
     gen = torch.Generator().manual_seed(3)
     x = torch.randn(10, dtype=torch.float64, generator=gen, requires_grad=True)
     k = torch.randn(4, dtype=torch.float64, generator=gen, requires_grad=True)
@@ -43,7 +43,7 @@ def test_numpy_function_gradients_pass_gradcheck():
     torch.testing.assert_close(page.NumpyCorrelate.apply(x, k), conv)
 
 
-def test_gradcheck_catches_a_wrong_numpy_backward():
+def test_gradcheck_catches_a_wrong_numpy_backward(page):
     class Wrong(page.NumpyCorrelate):
         @staticmethod
         def backward(ctx, grad_out):
@@ -55,7 +55,9 @@ def test_gradcheck_catches_a_wrong_numpy_backward():
     assert not torch.autograd.gradcheck(Wrong.apply, (x, k), raise_exception=False)
 
 
-def test_numpy_filter_layer_values_and_kernel_gradient():
-    # Mean filter of width 3 over 0..5, and d(sum y)/dk[j] = sum_i x[i + j].
-    torch.testing.assert_close(page.layer(page.signal).detach(), torch.tensor([1.0, 2.0, 3.0, 4.0]))
-    torch.testing.assert_close(page.layer.kernel.grad, torch.tensor([6.0, 10.0, 14.0]))
+def test_numpy_filter_layer_is_a_moving_average_with_window_sum_gradients(page):
+    windows = page.signal.unfold(0, 3, 1)  # the length-3 windows of 0..5
+    torch.testing.assert_close(page.layer(page.signal).detach(), windows.mean(dim=1))
+    # d(sum y)/dk[j] = sum_i x[i + j]: the sum of the signal from j on, over len(y) values.
+    expected = torch.stack([page.signal[j : j + windows.shape[0]].sum() for j in range(3)])
+    torch.testing.assert_close(page.layer.kernel.grad, expected)
