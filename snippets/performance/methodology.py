@@ -4,14 +4,10 @@ A fake clock makes the timings exact, so what this prints is the same on
 every machine. Run it with ``python -m snippets.performance.methodology``.
 """
 
-# On the page these come from the harness sections shown before.
-import os
-
-from snippets.performance.harness import Pair, measure, verdict
-from snippets.performance.run import machine_info
-
-
 # --8<-- [start:fake_clock]
+from snippets.performance.harness import Pair, measure, verdict
+
+
 class FakeClock:
     """A clock that moves only when the toy work says so: exact timings."""
 
@@ -53,6 +49,10 @@ print(verdict(numbers, cpu_flags=["avx2"], requires="avx512_bf16"))
 # --8<-- [end:verdicts]
 
 # --8<-- [start:machine]
+import os
+
+from snippets.performance.run import machine_info
+
 info = machine_info()
 print(sorted(info))
 print(info["cores"] == os.cpu_count(), info["peak_gflops_fp32"] > 0)

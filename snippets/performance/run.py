@@ -1,7 +1,7 @@
 """Rerun every measurement of the Performance pages.
 
     python -m snippets.performance.run          # full sizes, <= 5 min on 2 cores
-    python -m snippets.performance.run --fast   # tiny sizes, what the tests run
+    python -m snippets.performance.run --fast   # tiny sizes, into .cache/perf-fast
 
 Each framework runs in its own subprocess, with its thread counts fixed
 before it executes anything. The results and the machine they came from go
@@ -135,7 +135,7 @@ def run_worker(framework, fast, threads, cpu_flags):
                "--worker", framework, "--threads", str(threads),
                "--flags", ",".join(cpu_flags), "--out", str(out)]
         proc = subprocess.run(cmd + ["--fast"] * fast,
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, timeout=600)
         if proc.returncode:
             raise RuntimeError(f"{framework} worker failed:\n{proc.stderr}")
         return json.loads(out.read_text())
@@ -190,14 +190,6 @@ def plot(claims, path):
 
 
 # --8<-- [start:main]
-def is_the_command():
-    """True for `python -m snippets.performance.run`; False when the file
-    is run by another program (the site's page runner runs every snippet
-    file, and must not overwrite the published results)."""
-    argv = sys.orig_argv
-    return "-m" in argv and argv[argv.index("-m") + 1] == __spec__.name
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--fast", action="store_true", help="tiny sizes")
@@ -218,4 +210,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main() if is_the_command() else 0)
+    sys.exit(main())
