@@ -53,7 +53,7 @@ print(json.dumps({"backend": keras.backend.backend(),
 """
 
 
-def predict_with_backend(backend, model, inputs):
+def run_with_backend(backend, model, inputs):
     """Save model and inputs, run CHILD with KERAS_BACKEND=backend."""
     env = dict(os.environ, KERAS_BACKEND=backend)
     with tempfile.TemporaryDirectory() as folder:
@@ -61,18 +61,18 @@ def predict_with_backend(backend, model, inputs):
         inputs_path = os.path.join(folder, "inputs.npy")
         model.save(model_path)
         np.save(inputs_path, inputs)
-        result = subprocess.run(
+        return subprocess.run(
             [sys.executable, "-c", CHILD, model_path, inputs_path],
-            env=env, capture_output=True, text=True, check=True,
+            env=env, capture_output=True, text=True, check=True, timeout=120,
         )
-    reply = json.loads(result.stdout.splitlines()[-1])
-    return reply["backend"], np.array(reply["predictions"], dtype=np.float32)
 # --8<-- [end:child]
 
 
 # --8<-- [start:compare]
-backend, torch_predictions = predict_with_backend("torch", model, inputs)
-print("backend in the child:", backend)
+child = run_with_backend("torch", model, inputs)
+reply = json.loads(child.stdout.splitlines()[-1])  # the JSON line CHILD prints
+torch_predictions = np.array(reply["predictions"], dtype=np.float32)
+print("backend in the child:", reply["backend"])
 print("same class for every row:",
       bool(np.all(torch_predictions.argmax(1) == tf_predictions.argmax(1))))
 difference = float(np.max(np.abs(torch_predictions - tf_predictions)))

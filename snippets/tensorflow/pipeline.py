@@ -89,7 +89,7 @@ print("training loss fell:", losses[-1] < losses[0])
 # --8<-- [start:evaluate]
 scores = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
 print(sorted(scores))
-print("test accuracy >= 0.95:", scores["accuracy"] >= 0.95)
+print("test accuracy:", round(scores["accuracy"], 2))
 
 probabilities = keras.activations.softmax(model.predict(x_test, verbose=0))
 print(probabilities.shape, "rows sum to 1:",
@@ -165,5 +165,5 @@ model.compile(
 # tells fit() not to try.
 model.fit(train_ds, epochs=20, shuffle=False, verbose=0)
 _, test_accuracy = model.evaluate(test_ds, verbose=0)
-print("test accuracy >= 0.95:", test_accuracy >= 0.95)
+print("test accuracy:", round(test_accuracy, 2))
 # --8<-- [end:dataset]
