@@ -176,8 +176,9 @@ def page_test_modules(page: Path) -> list[Path]:
 
 
 def _snippet_module_file(name: str) -> Path | None:
+    """The file of a ``snippets`` module, or of a ``tests`` helper a test module imports."""
     parts = name.split(".")
-    if parts[0] != "snippets":
+    if parts[0] not in ("snippets", "tests"):
         return None
     base = ROOT.joinpath(*parts)
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
@@ -386,6 +387,7 @@ def _child(page: Path, path: str, result_file: Path) -> None:
         warnings.filterwarnings("error", category=category, module=r"__main__|snippets(\.|$)")
 
     namespace = {"__name__": "__main__", "__builtins__": builtins}
+    sys.argv = [""]  # as in an interactive `python`, where a reader pastes the blocks
     result: dict = {"steps": [], "error": None, "tests": {}, "test_report": ""}
     for step in page_steps(page, path):
         code = compile("\n" * (step.first_line - 1) + step.code, step.filename, "exec")
