@@ -117,14 +117,15 @@ def tf_fit(features, targets, optimizer, steps):
     return np.append(w.numpy(), b.numpy())
 
 
+tf_errors = {}
 for name, optimizer in [
     ("SGD", keras.optimizers.SGD(learning_rate=0.3)),
     ("SGD momentum", keras.optimizers.SGD(learning_rate=0.05, momentum=0.9)),
     ("Adam", keras.optimizers.Adam(learning_rate=0.05)),
 ]:
     params = tf_fit(features, targets, optimizer, steps=150)
-    error = np.abs(params - exact).max()
-    print(f"{name}: max |difference| {error:.0e}")
+    tf_errors[name] = np.abs(params - exact).max()
+    print(f"{name}: max |difference| {tf_errors[name]:.0e}")
 # --8<-- [end:tf_optimizer]
 
 
@@ -143,12 +144,13 @@ def torch_fit(features, targets, make_optimizer, steps):
     return np.append(w.detach().numpy(), b.item())
 
 
+pt_errors = {}
 for name, make_optimizer in [
     ("SGD", lambda p: torch.optim.SGD(p, lr=0.3)),
     ("SGD momentum", lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9)),
     ("Adam", lambda p: torch.optim.Adam(p, lr=0.05)),
 ]:
     params = torch_fit(features, targets, make_optimizer, steps=150)
-    error = np.abs(params - exact).max()
-    print(f"{name}: max |difference| {error:.0e}")
+    pt_errors[name] = np.abs(params - exact).max()
+    print(f"{name}: max |difference| {pt_errors[name]:.0e}")
 # --8<-- [end:torch_optimizer]
