@@ -115,12 +115,18 @@ def test_an_untabbed_block_that_needs_the_other_tab_fails_on_that_path(tmp_path)
     assert len(pagerun.check_page(page).runs) == 2  # the TensorFlow path ran as well, and passed
 
 
-def test_a_tensorflow_path_that_imports_torch_fails(tmp_path):
-    leak = 'import sys, types\n    sys.modules["torch"] = types.ModuleType("torch")  # as if imported\n    '
+def test_on_the_tensorflow_path_torch_is_not_installed(tmp_path):
     tensorflow = 'framework = "tensorflow"'
-    text = TABBED.format(pytorch='framework = "pytorch"').replace(tensorflow, leak + tensorflow)
+    text = TABBED.format(pytorch='framework = "pytorch"').replace(tensorflow, "import torch.nn\n    " + tensorflow)
     page = write(tmp_path / "page.md", text)
-    assert "the TensorFlow reading path imported torch" in problems(page)
+    found = problems(page)
+    assert "ModuleNotFoundError: No module named 'torch'" in found and f"{page}:5: raised" in found
+
+
+def test_on_the_pytorch_path_tensorflow_looks_absent_to_find_spec(tmp_path):
+    check = "import importlib.util\n    assert importlib.util.find_spec('tensorflow') is None"
+    page = write(tmp_path / "page.md", TABBED.format(pytorch=check + '\n    framework = "pytorch"'))
+    assert problems(page) == ""
 
 
 def test_a_hung_page_is_killed_with_every_process_it_started(tmp_path, monkeypatch):

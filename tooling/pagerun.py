@@ -4,7 +4,8 @@ A page is the unit of truth. For ``docs/<group>/<page>.md`` the runner:
 
 1. works out the page's *reading paths*: a page whose blocks sit in ``TensorFlow`` /
    ``PyTorch`` content tabs is read twice, once per framework (that framework's tab blocks
-   plus the untabbed ones); any other page is read once, all blocks (path ``page``);
+   plus the untabbed ones, with the other framework made unimportable, as for a reader who
+   installed only theirs); any other page is read once, all blocks (path ``page``);
 2. for each path, starts one new interpreter in the repository folder and executes the
    path's blocks one after another in a single namespace, as a reader pasting them into
    ``python`` would, capturing what each block prints. Inline fences run as written;
@@ -69,7 +70,8 @@ CACHE = ROOT / ".cache" / "pagerun"
 TESTS = ROOT / "tests"
 # The fixture a page's tests take on each reading path.
 FIXTURES = {"page": "page", "tensorflow": "tf_page", "pytorch": "torch_page"}
-# A reading path for one framework must not import the other one.
+# On a one-framework reading path the other framework is not installed, as for a reader who
+# installed only theirs: importing it fails at the line that does.
 OTHER_FRAMEWORK = {"tensorflow": "torch", "pytorch": "tensorflow"}
 LABELS = {"page": "the page", "tensorflow": "the TensorFlow reading path", "pytorch": "the PyTorch reading path"}
 _PAGE_DECLARATION = re.compile(r'^PAGE = "(?P<page>docs/[^"]+\.md)"\s*$', re.MULTILINE)
@@ -295,6 +297,28 @@ def _install_network_guard() -> None:
     socket.socket.connect_ex = connect_ex
 
 
+class _Uninstalled:
+    """Wraps the path finder so that one top-level package looks absent (find_spec gives None)."""
+
+    def __init__(self, finder, package: str):
+        self.finder, self.package = finder, package
+
+    def find_spec(self, name, path=None, target=None):
+        if name == self.package or name.startswith(self.package + "."):
+            return None
+        return self.finder.find_spec(name, path, target)
+
+    def __getattr__(self, name):
+        return getattr(self.finder, name)
+
+
+def _uninstall(package: str) -> None:
+    """Make ``package`` unimportable in this interpreter, as if it were not installed."""
+    from importlib.machinery import PathFinder
+
+    sys.meta_path[:] = [_Uninstalled(f, package) if f is PathFinder else f for f in sys.meta_path]
+
+
 def _execute(action) -> tuple[str, str | None]:
     """Call ``action()`` capturing what it prints; return (stdout, traceback or None)."""
     buffer = io.StringIO()
@@ -386,6 +410,8 @@ def _child(page: Path, path: str, result_file: Path) -> None:
     for category in (DeprecationWarning, FutureWarning):
         warnings.filterwarnings("error", category=category, module=r"__main__|snippets(\.|$)")
 
+    if path in OTHER_FRAMEWORK:
+        _uninstall(OTHER_FRAMEWORK[path])
     namespace = {"__name__": "__main__", "__builtins__": builtins}
     sys.argv = [""]  # as in an interactive `python`, where a reader pastes the blocks
     result: dict = {"steps": [], "error": None, "tests": {}, "test_report": ""}
@@ -397,9 +423,6 @@ def _child(page: Path, path: str, result_file: Path) -> None:
             result["error"] = f"{step.where}: raised an exception\n{error}"
             break
     else:
-        other = OTHER_FRAMEWORK.get(path)
-        if other and other in sys.modules:
-            result["error"] = f"{_rel(page)}: {LABELS[path]} imported {other}; a reader of one framework needs only it"
         modules = [str(m) for m in page_test_modules(page)]
         if modules:
             result["tests"], result["test_report"] = _run_page_tests(page, namespace, path, modules)
