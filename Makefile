@@ -1,9 +1,10 @@
 # Everything goes through .venv, created from requirements.txt on first use.
 #   make serve    set up, then serve the site at http://127.0.0.1:8000 (notebooks executed)
-#   make test     set up, then run the whole test suite
+#   make test     set up, then run the whole test suite (unchanged pages reuse their cached
+#                 runs; PAGERUN_CACHE=0 make test runs everything)
 #   make preview  serve without executing notebooks (fast local preview)
 #   make build    build the site into site/ exactly as published (--strict)
-#   make outputs  re-run every page and rewrite the captured outputs it shows
+#   make outputs  run every page (reading paths, page tests) and rewrite the captured outputs
 #   make lint     ruff, with the repository's configuration
 #   make speed    time a warm strict build, `mkdocs serve` to first page, and the test suite
 #   make bench    rerun every performance measurement shown on the site (CPU: about 5 minutes)

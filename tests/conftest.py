@@ -1,8 +1,11 @@
 """Session-wide settings for the test suite."""
 
 import contextlib
+import io
 import os
+import shutil
 import signal
+import tempfile
 from pathlib import Path
 
 # Before anything imports TensorFlow or Matplotlib.
@@ -16,6 +19,8 @@ from tests.sitebuild import MKDOCS_WARNING, mkdocs_build
 from tooling.pages import ROOT, FenceTokens
 
 pytest_plugins = ["tests.pageruns"]
+
+from tooling.pagerun import LIVE_SESSIONS  # noqa: E402
 
 
 def pytest_addoption(parser):
@@ -33,21 +38,32 @@ def pytest_markdown_docs_markdown_it():
     return FenceTokens()
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
-    """The site as published, built once per test session (notebooks executed, their only run).
+def build_site() -> Path:
+    """Build the site as published (notebooks executed: their only run); return its folder.
 
     The publishing workflow sets ``SITE_DIR`` (and the ``SITE_*`` repository settings): the
     build goes there and is the one it deploys, so what is published is what was tested.
+    Started in the background at collection by tests/pageruns.py.
     """
     published = os.environ.get("SITE_DIR")
-    site = Path(published).resolve() if published else tmp_path_factory.mktemp("site")
+    site = Path(published).resolve() if published else Path(tempfile.mkdtemp(prefix="site-"))
     names = ("SITE_URL", "SITE_REPO_URL", "SITE_EDIT_URI") if published else ()
     settings = {name: os.environ[name] for name in names if name in os.environ}
     proc = mkdocs_build(ROOT / "mkdocs.yml", site, settings)
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, log
     assert not MKDOCS_WARNING.findall(log), log
+    return site
+
+
+@pytest.fixture(scope="session")
+def built_site(request):
+    """The site as published, built once per test session."""
+    from tests.pageruns import site_job  # a plugin: pytest imports it first (see pytest_plugins)
+
+    site = site_job("site", build_site)
+    if not os.environ.get("SITE_DIR"):
+        request.addfinalizer(lambda: shutil.rmtree(site, ignore_errors=True))
     return site
 
 
@@ -62,7 +78,9 @@ def descendants(pid: int) -> set[int]:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:  # the process ended while we looked
             continue
-        if fields[0] != "Z":  # a zombie has ended already; its parent reaps it
+        # A zombie has ended already (its parent reaps it); a page run or site build in the
+        # background belongs to no test module: it is waited for, and killed on timeout.
+        if fields[0] != "Z" and int(fields[3]) not in LIVE_SESSIONS:
             children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
     found, todo = set(), [pid]
     while todo:
@@ -108,3 +126,32 @@ def pytest_runtest_teardown(item, nextitem):
     killed = kill_processes(leftovers)
     if killed:
         pytest.fail(f"processes started by {module} outlived its tests and were killed:\n" + "\n".join(killed))
+
+
+# --------------------------------------------------------------------------- the coverage gate
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtestloop(session):
+    """Every statement of snippets/ must run (100 %); tooling/ is measured and reported.
+
+    pytest-cov's own fail-under applies to the total; this wraps it (conftest wrappers sit
+    outside plugin ones), so the data are combined by the time it looks.
+    """
+    result = yield
+    plugin = session.config.pluginmanager.getplugin("_cov")
+    controller = getattr(plugin, "cov_controller", None)
+    if controller is None or hasattr(session.config, "workerinput") or session.config.option.collectonly:
+        return result
+    report = io.StringIO()
+    try:
+        percent = controller.cov.report(
+            include=[str(ROOT / "snippets" / "*")], file=report, show_missing=True, skip_covered=True
+        )
+    except Exception as err:  # coverage.exceptions.NoDataError: nothing measured at all
+        percent, report = 0.0, io.StringIO(str(err))
+    if percent < 100:
+        reporter = session.config.pluginmanager.getplugin("terminalreporter")
+        reporter.write(f"\nERROR: snippets/ coverage is {percent:.2f} %, not 100 %:\n{report.getvalue()}\n", red=True)
+        session.testsfailed += 1
+    return result

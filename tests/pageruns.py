@@ -4,26 +4,72 @@
 takes the ``page``, ``tf_page`` or ``torch_page`` fixture, in a module that declares
 ``PAGE = "docs/<group>/<page>.md"``, is a *page test*: it was executed inside that page's
 run (see ``tooling.pagerun``), and here it only reports the outcome recorded there.
+
+Parallel where it pays: page runs and the site build are subprocesses, so after collection
+they are started in the background, at most one per CPU core, longest first (by the last
+measured time), while this process goes through the quick tests; a test that needs a page
+waits for that page's run. The tests are ordered to match: quick tests first, then the tests
+of the built site, then the pages in the order they were started. (pytest-xdist was measured
+and dropped: its ``--dist loadgroup`` does not group with pytest 9.2's node ids,
+pytest-dev/pytest-xdist#1386, so pages ran twice.)
 """
 
 from __future__ import annotations
 
+import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from tooling.pagerun import FIXTURES, LABELS, PageCheck, check_page, last_seconds, page_steps, reading_paths
+from tooling.pagerun import (
+    FIXTURES,
+    LABELS,
+    PageCheck,
+    check_page,
+    kill_live_runs,
+    last_seconds,
+    page_steps,
+    reading_paths,
+)
 from tooling.pages import ROOT
 
-_checks: dict[Path, PageCheck] = {}
+_pool: ThreadPoolExecutor | None = None
+_started: dict[object, Future] = {}  # page path, or "site", to its background job
+_lock = threading.Lock()
+# The environment page runs see, taken once before any test runs: a test that changes
+# os.environ meanwhile must not reach a page running in the background.
+_environ: dict[str, str] = {}
+
+
+def _job(key, function, *args) -> Future:
+    """The job for ``key``, started now (in this thread's turn) if nobody started it."""
+    with _lock:
+        if key not in _started:
+            future: Future = Future()
+            try:
+                future.set_result(function(*args))
+            except BaseException as err:
+                future.set_exception(err)
+            _started[key] = future
+    return _started[key]
 
 
 def page_check(page: Path, config: pytest.Config) -> PageCheck:
-    """The page's runs (all its reading paths), done once in this process."""
+    """The page's runs (all its reading paths), done once per session."""
     page = page.resolve()
-    if page not in _checks:
-        _checks[page] = check_page(page, update=config.getoption("--update-outputs"))
-    return _checks[page]
+    update = config.getoption("--update-outputs")
+    if page not in _started:
+        _job(page, check_page, page, update, _environ or None)
+    return _started[page].result()
+
+
+def site_job(key: str, build) -> object:
+    """The result of ``build()``, started in the background at collection or now."""
+    if key not in _started:
+        _job(key, build)
+    return _started[key].result()
 
 
 def page_of(item: pytest.Item) -> Path | None:
@@ -83,38 +129,75 @@ def pytest_pyfunc_call(pyfuncitem):
     return True
 
 
-def pytest_collection_modifyitems(config, items):
-    """Keep each page's run, and the site build, on one worker when tests run in parallel.
-
-    With pytest-xdist (``--dist loadgroup``) a group goes to one worker, so a page still runs
-    once and its page tests find its result there; the longest groups are scheduled first.
-    """
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    seconds = last_seconds()
-    groups = {}
-    for item in items:
-        group = None
-        if "built_site" in getattr(item, "fixturenames", ()):
-            group = "site"
-        elif item.nodeid.startswith("tests/test_pages.py::test_page_runs"):
-            group = item.callspec.params["markdown"].relative_to(ROOT).as_posix()
-        elif page_of(item) and set(FIXTURES.values()) & set(getattr(item, "fixturenames", ())):
-            group = page_of(item).relative_to(ROOT).as_posix()
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
-        groups[item] = group
-    items.sort(key=lambda item: (-_expected_seconds(groups[item], seconds), groups[item] or ""))
+def _wanted(item: pytest.Item) -> tuple[str, object]:
+    """What background job an item waits for: ("site", "site"), ("page", path) or ("", None)."""
+    if "built_site" in getattr(item, "fixturenames", ()):
+        return "site", "site"
+    if item.nodeid.startswith("tests/test_pages.py::test_page_runs"):
+        return "page", item.callspec.params["markdown"].resolve()
+    if page_of(item) and set(FIXTURES.values()) & set(getattr(item, "fixturenames", ())):
+        return "page", page_of(item).resolve()
+    return "", None
 
 
-def _expected_seconds(group: str | None, seconds: dict[str, float]) -> float:
-    """The group's last measured run time; unmeasured pages count a few seconds per block."""
-    if group is None:
-        return 0.0
-    if group == "site":
-        return float("inf")  # the build executes every notebook: by far the longest
-    page = ROOT / group
-    known = [value for key, value in seconds.items() if key.rpartition(":")[0] == group]
+def _expected_seconds(page: Path, seconds: dict[str, float]) -> float:
+    """The page's last measured run time; an unmeasured page counts a few seconds per block."""
+    rel = page.relative_to(ROOT).as_posix()
+    known = [value for key, value in seconds.items() if key.rpartition(":")[0] == rel]
     if known:
         return sum(known)
     return sum(3.0 * len(page_steps(page, path)) for path in reading_paths(page))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Quick tests first, then the built site's, then each page's tests (longest page first).
+
+    The build is started first and is done by the time the quick tests are; the browser tests
+    then run while the pages go on in the background.
+    """
+    seconds = last_seconds()
+    pages = {}
+    for item in items:
+        kind, what = _wanted(item)
+        if kind == "page" and what not in pages:
+            pages[what] = _expected_seconds(what, seconds)
+    order = {page: rank for rank, page in enumerate(sorted(pages, key=lambda p: -pages[p]))}
+
+    def key(item):
+        kind, what = _wanted(item)
+        return {"": (0, 0), "site": (1, 0), "page": (2, order.get(what, 0))}[kind]
+
+    items.sort(key=key)
+
+
+def pytest_collection_finish(session):
+    """Start the site build and the page runs in the background, as many at once as cores."""
+    global _pool
+    if session.config.option.collectonly or not session.items:
+        return
+    wanted = []
+    for item in session.items:
+        kind, what = _wanted(item)
+        if kind and what not in wanted:
+            wanted.append(what)
+    if "site" in wanted:  # the longest job of all: start it first
+        wanted.remove("site")
+        wanted.insert(0, "site")
+    _environ.update(os.environ)
+    _pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="pagerun")
+    update = session.config.getoption("--update-outputs")
+    for what in wanted:
+        if what == "site":
+            from tests.conftest import build_site
+
+            _started["site"] = _pool.submit(build_site)
+        else:
+            _started[what] = _pool.submit(check_page, what, update, _environ)
+
+
+def pytest_sessionfinish(session):
+    """Stop what is still queued or running (after a failure, -x or Ctrl-C)."""
+    if _pool is not None:
+        _pool.shutdown(wait=False, cancel_futures=True)
+        kill_live_runs()
+        _pool.shutdown(wait=True)

@@ -6,10 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tooling.pagerun import kill_group
+from tooling.pagerun import kill_group, start_session
 from tooling.pages import ROOT
 
-BUILD_TIMEOUT_S = 280
+BUILD_TIMEOUT_S = 420  # notebooks executed, cold, beside page runs
 
 MKDOCS_WARNING = re.compile(r"^(WARNING|ERROR)\s+-", re.MULTILINE)
 
@@ -22,9 +22,7 @@ def mkdocs_build(config: Path, site_dir: Path, extra_env: dict | None = None):
             env.pop(name, None)  # build as published by default: notebooks executed
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)]
     # Its own session, so that a timeout kills the notebook kernels it started too.
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
-    )
+    proc = start_session(cmd, cwd=ROOT, env=env)
     try:
         out, err = proc.communicate(timeout=BUILD_TIMEOUT_S)
     finally:

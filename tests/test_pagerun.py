@@ -1,5 +1,6 @@
 """The page runner refuses what it must: each case is a small page in a temporary folder."""
 
+import os
 import textwrap
 import time
 from pathlib import Path
@@ -10,9 +11,11 @@ from tooling import pagerun
 from tooling.pages import PageError
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr(pagerun, "CACHE", tmp_path / "cache")
+@pytest.fixture
+def environ(tmp_path):
+    """What these runs see: a private cache, never this process's environment (page runs of
+    the suite go on in the background meanwhile, and must not see our settings)."""
+    return {**os.environ, "PAGERUN_CACHE_DIR": str(tmp_path / "cache")}
 
 
 def write(path: Path, text: str) -> Path:
@@ -34,50 +37,50 @@ def problems(page: Path, **kwargs) -> str:
     return "\n".join(pagerun.check_page(page, **kwargs).problems)
 
 
-def test_a_page_that_prints_what_it_shows_passes(tmp_path):
+def test_a_page_that_prints_what_it_shows_passes(tmp_path, environ):
     page = snippet_page(tmp_path, "print(6 * 7)\n", "42\n")
-    assert problems(page) == ""
+    assert problems(page, environ=environ) == ""
 
 
-def test_a_changed_output_fails_with_a_diff(tmp_path):
+def test_a_changed_output_fails_with_a_diff(tmp_path, environ):
     page = snippet_page(tmp_path, "print(6 * 7)\n", "41\n")
-    found = problems(page)
+    found = problems(page, environ=environ)
     assert "output differs" in found and "-41" in found and "+42" in found
 
 
-def test_update_rewrites_the_output_file(tmp_path):
+def test_update_rewrites_the_output_file(tmp_path, environ):
     page = snippet_page(tmp_path, "print(6 * 7)\n", "41\n")
-    check = pagerun.check_page(page, update=True)
+    check = pagerun.check_page(page, update=True, environ=environ)
     assert check.problems == [] and len(check.written) == 1
     assert check.written[0].read_text(encoding="utf-8") == "42\n"
 
 
-def test_a_print_that_the_page_never_shows_fails(tmp_path):
+def test_a_print_that_the_page_never_shows_fails(tmp_path, environ):
     page = snippet_page(tmp_path, "print(6 * 7)\n", "42\n", shows_output=False)
-    assert "the page never shows" in problems(page)
+    assert "the page never shows" in problems(page, environ=environ)
 
 
-def test_an_inline_fence_that_prints_fails(tmp_path):
+def test_an_inline_fence_that_prints_fails(tmp_path, environ):
     page = write(tmp_path / "page.md", "# Demo\n\n```python\nprint('unchecked')\n```\n")
-    assert "an inline fence prints" in problems(page)
+    assert "an inline fence prints" in problems(page, environ=environ)
 
 
-def test_a_warning_on_stderr_fails(tmp_path):
+def test_a_warning_on_stderr_fails(tmp_path, environ):
     page = snippet_page(tmp_path, "import warnings\nwarnings.warn('careful', UserWarning)\n", None)
-    found = problems(page)
+    found = problems(page, environ=environ)
     assert "wrote to stderr" in found and "careful" in found
 
 
-def test_a_block_that_raises_names_the_page_and_line(tmp_path):
+def test_a_block_that_raises_names_the_page_and_line(tmp_path, environ):
     page = write(tmp_path / "page.md", "# Demo\n\n```python\nx = 1\n```\n\n```python\nraise ValueError('no')\n```\n")
-    found = problems(page)
+    found = problems(page, environ=environ)
     assert f"{page}:7: raised an exception" in found and "ValueError: no" in found
 
 
-def test_a_notest_fence_with_code_in_it_is_refused(tmp_path):
+def test_a_notest_fence_with_code_in_it_is_refused(tmp_path, environ):
     page = write(tmp_path / "page.md", "# Demo\n\n```{.python notest}\nx = 1\n```\n")
     with pytest.raises(PageError, match=r"page.md:3: a python fence marked notest may only include"):
-        pagerun.check_page(page)
+        pagerun.check_page(page, environ=environ)
 
 
 TABBED = """\
@@ -101,36 +104,36 @@ assert framework in ("tensorflow", "pytorch")
 """
 
 
-def test_each_framework_tab_is_its_own_reading_path(tmp_path):
+def test_each_framework_tab_is_its_own_reading_path(tmp_path, environ):
     page = write(tmp_path / "page.md", TABBED.format(pytorch='framework = "pytorch"'))
     assert pagerun.reading_paths(page) == ["pytorch", "tensorflow"]
     assert pagerun.page_steps(page, "pytorch")[0].code == 'framework = "pytorch"\n'
-    assert problems(page) == ""
+    assert problems(page, environ=environ) == ""
 
 
-def test_an_untabbed_block_that_needs_the_other_tab_fails_on_that_path(tmp_path):
+def test_an_untabbed_block_that_needs_the_other_tab_fails_on_that_path(tmp_path, environ):
     page = write(tmp_path / "page.md", TABBED.format(pytorch="pass"))
-    found = problems(page)
+    found = problems(page, environ=environ)
     assert "NameError: name 'framework' is not defined" in found
-    assert len(pagerun.check_page(page).runs) == 2  # the TensorFlow path ran as well, and passed
+    assert len(pagerun.check_page(page, environ=environ).runs) == 2  # the TensorFlow path ran as well, and passed
 
 
-def test_on_the_tensorflow_path_torch_is_not_installed(tmp_path):
+def test_on_the_tensorflow_path_torch_is_not_installed(tmp_path, environ):
     tensorflow = 'framework = "tensorflow"'
     text = TABBED.format(pytorch='framework = "pytorch"').replace(tensorflow, "import torch.nn\n    " + tensorflow)
     page = write(tmp_path / "page.md", text)
-    found = problems(page)
+    found = problems(page, environ=environ)
     assert "ModuleNotFoundError: No module named 'torch'" in found and f"{page}:5: raised" in found
 
 
-def test_on_the_pytorch_path_tensorflow_looks_absent_to_find_spec(tmp_path):
+def test_on_the_pytorch_path_tensorflow_looks_absent_to_find_spec(tmp_path, environ):
     check = "import importlib.util\n    assert importlib.util.find_spec('tensorflow') is None"
     page = write(tmp_path / "page.md", TABBED.format(pytorch=check + '\n    framework = "pytorch"'))
-    assert problems(page) == ""
+    assert problems(page, environ=environ) == ""
 
 
-def test_a_hung_page_is_killed_with_every_process_it_started(tmp_path, monkeypatch):
-    monkeypatch.setenv("PAGERUN_TIMEOUT", "5")
+def test_a_hung_page_is_killed_with_every_process_it_started(tmp_path, environ):
+    environ["PAGERUN_TIMEOUT"] = "5"
     pid_file = tmp_path / "grandchild.pid"
     code = f"""\
         import subprocess, sys, time
@@ -140,24 +143,24 @@ def test_a_hung_page_is_killed_with_every_process_it_started(tmp_path, monkeypat
         """
     page = write(tmp_path / "page.md", "# Hangs\n\n```python\n" + textwrap.dedent(code) + "```\n")
     started = time.monotonic()
-    found = problems(page)
+    found = problems(page, environ=environ)
     assert time.monotonic() - started < 60
     assert "did not finish within 5 s" in found
     grandchild = Path(f"/proc/{int(pid_file.read_text())}/stat")
     assert not grandchild.exists() or grandchild.read_text().rsplit(")", 1)[1].split()[0] == "Z"  # gone, or dead
 
 
-def test_an_unchanged_page_is_not_run_again_and_a_changed_snippet_is(tmp_path, monkeypatch):
-    monkeypatch.setenv("PAGERUN_CACHE", "1")
+def test_an_unchanged_page_is_not_run_again_and_a_changed_snippet_is(tmp_path, environ):
+    environ["PAGERUN_CACHE"] = "1"
     page = snippet_page(tmp_path, "print(6 * 7)\n", "42\n")
-    first = pagerun.check_page(page).runs[0]
-    again = pagerun.check_page(page).runs[0]
+    first = pagerun.check_page(page, environ=environ).runs[0]
+    again = pagerun.check_page(page, environ=environ).runs[0]
     assert not first.cached and again.cached and again.steps == first.steps
     snippet = tmp_path / "snippets" / "demo.py"
     snippet.write_text(snippet.read_text(encoding="utf-8").replace("6 * 7", "7 * 6"), encoding="utf-8")
-    assert not pagerun.check_page(page).runs[0].cached
-    monkeypatch.setenv("PAGERUN_CACHE", "0")
-    assert not pagerun.check_page(page).runs[0].cached
+    assert not pagerun.check_page(page, environ=environ).runs[0].cached
+    environ["PAGERUN_CACHE"] = "0"
+    assert not pagerun.check_page(page, environ=environ).runs[0].cached
 
 
 def test_the_run_key_covers_imported_snippets_transitively():

@@ -234,3 +234,26 @@ def test_repo_url_adds_edit_links_and_colab_links(tmp_path):
     colab = "https://colab.research.google.com/github/example/dl-site/blob/gh-pages/group/lesson/lesson.ipynb"
     assert f'href="{colab}"' in lesson
     assert "Outputs on this page were produced with Python" in lesson
+
+
+def test_snippet_modules_that_are_imported_do_no_work_at_import():
+    """A module that a page, a test, a notebook or another snippet imports only defines things.
+
+    Pages run their code as blocks; importing a module must not train or print a second time.
+    """
+    import ast
+
+    from tooling.pagerun import snippet_closure
+
+    sources = [p.read_text(encoding="utf-8") for p in [*ROOT.glob("tests/**/*.py"), *notebook_pages()]]
+    sources += [p.read_text(encoding="utf-8") for p in snippet_files()]
+    sources += [block.content for page in markdown_pages() for block in read_blocks(page) if block.is_python]
+    quiet = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign)
+    working = []
+    for module in sorted(m for m in snippet_closure(sources) if m.is_relative_to(ROOT / "snippets")):
+        for node in ast.parse(module.read_text(encoding="utf-8")).body:
+            docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+            main_guard = isinstance(node, ast.If) and "__main__" in ast.unparse(node.test)
+            if not (isinstance(node, quiet) or docstring or main_guard):
+                working.append(f"{module.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node).splitlines()[0]}")
+    assert not working, "imported snippet modules must only define things at top level:\n" + "\n".join(working)

@@ -46,10 +46,12 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import types
 import uuid
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -73,6 +75,8 @@ FIXTURES = {"page": "page", "tensorflow": "tf_page", "pytorch": "torch_page"}
 # On a one-framework reading path the other framework is not installed, as for a reader who
 # installed only theirs: importing it fails at the line that does.
 OTHER_FRAMEWORK = {"tensorflow": "torch", "pytorch": "tensorflow"}
+# Thread counts a run inherits; they are part of its cache key.
+THREAD_SETTINGS = ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 LABELS = {"page": "the page", "tensorflow": "the TensorFlow reading path", "pytorch": "the PyTorch reading path"}
 _PAGE_DECLARATION = re.compile(r'^PAGE = "(?P<page>docs/[^"]+\.md)"\s*$', re.MULTILINE)
 
@@ -87,21 +91,33 @@ def last_seconds() -> dict[str, float]:
         return {}
 
 
+_seconds_lock = threading.Lock()
+
+
 def _record_seconds(page: Path, path: str, seconds: float) -> None:
+    with _seconds_lock:
+        _write_seconds(page, path, seconds)
+
+
+def _write_seconds(page: Path, path: str, seconds: float) -> None:
     known = last_seconds()
     known[f"{_rel(page)}:{path}"] = seconds
     SECONDS.parent.mkdir(parents=True, exist_ok=True)
-    partial = SECONDS.with_suffix(f".{os.getpid()}.tmp")
+    partial = SECONDS.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
     partial.write_text(json.dumps(known, indent=1, sort_keys=True), encoding="utf-8")
     partial.replace(SECONDS)  # atomic: parallel workers never see half a file
 
 
-def timeout_s() -> float:
-    return float(os.environ.get("PAGERUN_TIMEOUT", "240"))
+def timeout_s(environ: Mapping[str, str]) -> float:
+    return float(environ.get("PAGERUN_TIMEOUT", "240"))
 
 
-def cache_enabled() -> bool:
-    return os.environ.get("PAGERUN_CACHE", "1") != "0"
+def cache_enabled(environ: Mapping[str, str]) -> bool:
+    return environ.get("PAGERUN_CACHE", "1") != "0"
+
+
+def cache_dir(environ: Mapping[str, str]) -> Path:
+    return Path(environ.get("PAGERUN_CACHE_DIR") or CACHE)
 
 
 @dataclass
@@ -260,9 +276,10 @@ def digest(files: list[Path], salt: str) -> str:
     return hasher.hexdigest()
 
 
-def run_key(page: Path, path: str, measured: bool) -> str:
+def run_key(page: Path, path: str, measured: bool, environ: Mapping[str, str]) -> str:
     """Hash of everything a run depends on, with the Python version and whether coverage is on."""
-    return digest(dependencies(page, path), f"{path} coverage={measured}")
+    threads = " ".join(f"{name}={environ.get(name, '')}" for name in THREAD_SETTINGS)
+    return digest(dependencies(page, path), f"{path} coverage={measured} {threads}")
 
 
 # --------------------------------------------------------------------------- child process
@@ -432,8 +449,8 @@ def _child(page: Path, path: str, result_file: Path) -> None:
 # --------------------------------------------------------------------------- parent side
 
 
-def child_env() -> dict[str, str]:
-    env = dict(os.environ)
+def child_env(environ: Mapping[str, str]) -> dict[str, str]:
+    env = dict(environ)
     env.setdefault("MPLBACKEND", "Agg")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env["PYTHONHASHSEED"] = "0"
@@ -471,11 +488,32 @@ def _publish_coverage(files: list[Path]) -> None:
             shutil.copyfile(file, home / f".coverage.pagerun.{uuid.uuid4().hex}")
 
 
+# Sessions (session leader pids) of the page runs and builds now running, from any thread.
+LIVE_SESSIONS: set[int] = set()
+
+
+def start_session(cmd: list[str], **kwargs) -> subprocess.Popen:
+    """Start ``cmd`` as the leader of a new session, so that :func:`kill_group` reaches all it starts."""
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, **kwargs
+    )
+    LIVE_SESSIONS.add(proc.pid)
+    return proc
+
+
 def kill_group(proc: subprocess.Popen) -> None:
     """Kill ``proc`` and every process it started (they share its session), then reap it."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
+    LIVE_SESSIONS.discard(proc.pid)
+
+
+def kill_live_runs() -> None:
+    """Kill every page run or build still running (their threads then see them end)."""
+    for pid in list(LIVE_SESSIONS):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
 
 
 @dataclass
@@ -493,16 +531,17 @@ class PathRun:
     cached: bool = False
 
 
-def run_path(page: Path, path: str) -> PathRun:
+def run_path(page: Path, path: str, environ: Mapping[str, str] | None = None) -> PathRun:
     """Run one reading path of ``page`` in a new interpreter, or reuse an identical earlier run."""
-    env = child_env()
+    environ = dict(os.environ if environ is None else environ)
+    env = child_env(environ)
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "coverage"
         data_dir.mkdir()
         measured = _measured_env(env, data_dir)
-        key = run_key(page, path, measured)
-        entry = CACHE / key
-        if cache_enabled() and (entry / "run.json").is_file():
+        key = run_key(page, path, measured, environ)
+        entry = cache_dir(environ) / key
+        if cache_enabled(environ) and (entry / "run.json").is_file():
             run = PathRun(page, path, **json.loads((entry / "run.json").read_text(encoding="utf-8")))
             run.cached = True
             _publish_coverage(sorted(entry.glob(".coverage.*")))
@@ -512,11 +551,9 @@ def run_path(page: Path, path: str) -> PathRun:
         cmd = [sys.executable, "-m", "tooling.pagerun", "--child", str(page), "--path", path]
         cmd += ["--result", str(result_file)]
         started = time.perf_counter()
-        proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
-        )
+        proc = start_session(cmd, cwd=ROOT, env=env)
         try:
-            out, err = proc.communicate(timeout=timeout_s())
+            out, err = proc.communicate(timeout=timeout_s(environ))
         except subprocess.TimeoutExpired:
             kill_group(proc)
             out, err = proc.communicate()
@@ -529,7 +566,7 @@ def run_path(page: Path, path: str) -> PathRun:
         run.stray = strip_noise(err) + out
         if timed_out:
             run.error = (
-                f"{_rel(page)}: {LABELS[path]} did not finish within {timeout_s():.0f} s; "
+                f"{_rel(page)}: {LABELS[path]} did not finish within {timeout_s(environ):.0f} s; "
                 f"it and every process it started were killed\n{strip_noise(err)[-4000:]}"
             )
         elif not result_file.exists():
@@ -543,7 +580,7 @@ def run_path(page: Path, path: str) -> PathRun:
         coverage_files = sorted(data_dir.glob(".coverage.*"))
         _publish_coverage(coverage_files)
         clean = not run.error and not run.stray.strip() and all(t["outcome"] != "failed" for t in run.tests.values())
-        if cache_enabled() and clean:
+        if cache_enabled(environ) and clean:
             shutil.rmtree(entry, ignore_errors=True)
             entry.mkdir(parents=True)
             for file in coverage_files:
@@ -580,10 +617,12 @@ def _diff(expected: str, printed: str, expected_rel: str) -> str:
     )
 
 
-def check_page(page: Path, update: bool = False) -> PageCheck:
+def check_page(page: Path, update: bool = False, environ: Mapping[str, str] | None = None) -> PageCheck:
     """Run each reading path of ``page`` once; compare its output with the files the page shows.
 
-    With ``update=True`` the output files are rewritten instead of compared.
+    With ``update=True`` the output files are rewritten instead of compared. ``environ``
+    (default: this process's) is what the runs see: the page's processes inherit it, and
+    ``PAGERUN_CACHE``, ``PAGERUN_CACHE_DIR`` and ``PAGERUN_TIMEOUT`` are read from it.
     """
     page = page.resolve()
     paths = reading_paths(page)
@@ -593,7 +632,7 @@ def check_page(page: Path, update: bool = False) -> PageCheck:
     if not any(page_steps(page, path) for path in paths):
         return check  # nothing to run on this page
     for path in paths:
-        run = run_path(page, path)
+        run = run_path(page, path, environ)
         check.runs.append(run)
         if run.error:
             check.problems.append(run.error)
