@@ -20,7 +20,7 @@ from tooling.pages import ROOT, FenceTokens
 
 pytest_plugins = ["tests.pageruns"]
 
-from tooling.pagerun import LIVE_SESSIONS  # noqa: E402
+from tooling.pagerun import LIVE_LOCK, LIVE_SESSIONS  # noqa: E402
 
 
 def pytest_addoption(parser):
@@ -112,7 +112,9 @@ _before_module: dict[str, set[int]] = {}
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item):
     module = item.nodeid.split("::")[0]
-    _before_module.setdefault(module, descendants(os.getpid()))
+    if module not in _before_module:
+        with LIVE_LOCK:
+            _before_module[module] = descendants(os.getpid())
     yield
 
 
@@ -122,8 +124,9 @@ def pytest_runtest_teardown(item, nextitem):
     module = item.nodeid.split("::")[0]
     if nextitem is not None and nextitem.nodeid.split("::")[0] == module:
         return
-    leftovers = descendants(os.getpid()) - _before_module.pop(module, set())
-    killed = kill_processes(leftovers)
+    with LIVE_LOCK:  # no background page run is being started while we look
+        leftovers = descendants(os.getpid()) - _before_module.pop(module, set())
+        killed = kill_processes(leftovers)
     if killed:
         pytest.fail(f"processes started by {module} outlived its tests and were killed:\n" + "\n".join(killed))
 

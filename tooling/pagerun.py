@@ -489,15 +489,19 @@ def _publish_coverage(files: list[Path]) -> None:
 
 
 # Sessions (session leader pids) of the page runs and builds now running, from any thread.
+# Hold LIVE_LOCK to look at processes: while it is held no run is half started (forked, but
+# not yet in its own session and registered here).
 LIVE_SESSIONS: set[int] = set()
+LIVE_LOCK = threading.Lock()
 
 
 def start_session(cmd: list[str], **kwargs) -> subprocess.Popen:
     """Start ``cmd`` as the leader of a new session, so that :func:`kill_group` reaches all it starts."""
-    proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, **kwargs
-    )
-    LIVE_SESSIONS.add(proc.pid)
+    with LIVE_LOCK:
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, **kwargs
+        )
+        LIVE_SESSIONS.add(proc.pid)
     return proc
 
 
