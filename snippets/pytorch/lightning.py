@@ -103,6 +103,6 @@ with torch.no_grad():
     predicted = classifier(x_test).argmax(dim=1)
 test_acc = (predicted == y_test).float().mean().item()
 print("epochs run:", trainer.current_epoch)
-print("validation accuracy >= 0.95:", val_acc >= 0.95)
-print("test accuracy >= 0.95:", test_acc >= 0.95)
+print(f"validation accuracy: {val_acc:.1%}")
+print(f"test accuracy: {test_acc:.1%}")
 # --8<-- [end:fit]

@@ -107,6 +107,6 @@ model = make_model()
 history = fit(model)
 test_accuracy = accuracy(model, x_test, y_test)
 print("epochs:", len(history))
-print("validation accuracy >= 0.95:", history[-1] >= 0.95)
-print("test accuracy >= 0.95:", test_accuracy >= 0.95)
+print(f"validation accuracy: {history[-1]:.1%}")
+print(f"test accuracy: {test_accuracy:.1%}")
 # --8<-- [end:loop]

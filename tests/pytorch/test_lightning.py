@@ -21,6 +21,11 @@ def child_processes():
     return children
 
 
+def test_accuracy_floors(page):
+    assert page.val_acc >= 0.95
+    assert page.test_acc >= 0.95
+
+
 def test_trainer_wrote_no_files(page):
     assert not Path("lightning_logs").exists()
     assert page.trainer.logger is None

@@ -13,6 +13,10 @@ import torch
 PAGE = "docs/pytorch/multiprocessing.md"
 
 
+def test_hogwild_brings_the_test_loss_below_a_hundredth(page):
+    assert page.loss_after < 0.01 < page.loss_before
+
+
 def test_hogwild_leaves_the_true_weights_in_the_parents_model(page):
     # The output shows the weights rounded; bias and tolerance are checked here.
     torch.testing.assert_close(

@@ -19,6 +19,11 @@ def test_features_are_scaled_and_the_test_split_is_stratified(page):
     assert page.y_test.bincount().min().item() >= 35  # every digit about 36 times in 360
 
 
+def test_accuracy_floors(page):
+    assert page.history[-1] >= 0.95  # validation
+    assert page.test_accuracy >= 0.95
+
+
 def test_the_model_learnt_during_training(page):
     assert page.history[-1] > page.history[0]
 
