@@ -20,6 +20,7 @@ from tooling.pages import ROOT, FenceTokens
 
 pytest_plugins = ["tests.pageruns"]
 
+from tests.processes import processes  # noqa: E402
 from tooling.pagerun import LIVE_LOCK, LIVE_SESSIONS  # noqa: E402
 
 
@@ -73,15 +74,11 @@ def built_site(request):
 def descendants(pid: int) -> set[int]:
     """Every live process below ``pid`` (Linux /proc); empty where /proc is missing."""
     children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # the process ended while we looked
-            continue
+    for proc in processes():
         # A zombie has ended already (its parent reaps it); a page run or site build in the
         # background belongs to no test module: it is waited for, and killed on timeout.
-        if fields[0] != "Z" and int(fields[3]) not in LIVE_SESSIONS:
-            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        if proc.state != "Z" and proc.sid not in LIVE_SESSIONS:
+            children.setdefault(proc.ppid, []).append(proc.pid)
     found, todo = set(), [pid]
     while todo:
         for child in children.get(todo.pop(), []):

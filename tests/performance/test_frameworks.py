@@ -9,23 +9,12 @@ import json
 import numpy as np
 import pytest
 
+from tests.performance.claims import build, claims_shown
 from tooling.pages import ROOT
-from tooling.perf_results import MARKER
 
 PAGE = "docs/performance/frameworks.md"
 # Layer for layer the same models in both frameworks, hence the same number of weights.
 WEIGHTS = {"mlp": 26_122, "cnn": 9_930}
-
-
-def claims_shown(md):
-    """The claim ids that the results markers of ``md`` ("docs/...md") name."""
-    text = (ROOT / md).read_text(encoding="utf-8")
-    return {i for line in text.splitlines() if (m := MARKER.match(line)) for i in m["ids"].split()} - {"*"}
-
-
-def build(page, cid):
-    """The Pair of the page's claim ``cid``, built at the tiny sizes of ``--fast``."""
-    return next(c for c in page.CLAIMS if c.id == cid).build(True)
 
 
 def claims_shown_for(framework):

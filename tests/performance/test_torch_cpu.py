@@ -9,21 +9,9 @@ import multiprocessing
 
 import numpy as np
 
-from tooling.pages import ROOT
-from tooling.perf_results import MARKER
+from tests.performance.claims import build, claims_shown
 
 PAGE = "docs/performance/pytorch-cpu.md"
-
-
-def claims_shown(md):
-    """The claim ids that the results markers of ``md`` ("docs/...md") name."""
-    text = (ROOT / md).read_text(encoding="utf-8")
-    return {i for line in text.splitlines() if (m := MARKER.match(line)) for i in m["ids"].split()} - {"*"}
-
-
-def build(page, cid):
-    """The Pair of the page's claim ``cid``, built at the tiny sizes of ``--fast``."""
-    return next(c for c in page.CLAIMS if c.id == cid).build(True)
 
 
 def test_every_claim_defined_on_the_page_has_its_section(page):

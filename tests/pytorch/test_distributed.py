@@ -5,10 +5,11 @@ look at the weights those runs left in ``page.spawned`` and ``page.launched``.
 """
 
 import os
-from pathlib import Path
 
 import torch
 from torch import nn
+
+from tests.processes import processes
 
 PAGE = "docs/pytorch/distributed.md"
 
@@ -51,13 +52,5 @@ def test_run_by_hand_the_script_runs_the_demonstration(page, monkeypatch):
 def test_no_launched_process_is_left(page):
     """The launchers were waited for, and nothing they started still runs in this group."""
     me, group = os.getpid(), os.getpgid(0)
-    left = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # it ended while we looked
-            continue
-        pid, ppid, pgid = int(stat.parent.name), int(fields[1]), int(fields[2])
-        if pid != me and (ppid == me or pgid == group):
-            left.append(f"{pid} ({fields[0]})")
+    left = [f"{p.pid} ({p.state})" for p in processes() if p.pid != me and (p.ppid == me or p.pgid == group)]
     assert left == []

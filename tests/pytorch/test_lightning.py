@@ -5,20 +5,14 @@ import os
 import threading
 from pathlib import Path
 
+from tests.processes import processes
+
 PAGE = "docs/pytorch/lightning.md"
 
 
 def child_processes():
     """This process's live or unreaped children (Linux /proc; empty elsewhere)."""
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # it ended while we looked
-            continue
-        if int(fields[1]) == os.getpid():
-            children.append(stat.parent.name)
-    return children
+    return [str(p.pid) for p in processes() if p.ppid == os.getpid()]
 
 
 def test_accuracy_floors(page):
