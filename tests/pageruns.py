@@ -17,7 +17,6 @@ pytest-dev/pytest-xdist#1386, so pages ran twice.)
 from __future__ import annotations
 
 import os
-import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -37,39 +36,32 @@ from tooling.pages import ROOT
 
 _pool: ThreadPoolExecutor | None = None
 _started: dict[object, Future] = {}  # page path, or "site", to its background job
-_lock = threading.Lock()
 # The environment page runs see, taken once before any test runs: a test that changes
 # os.environ meanwhile must not reach a page running in the background.
 _environ: dict[str, str] = {}
 
 
-def _job(key, function, *args) -> Future:
-    """The job for ``key``, started now (in this thread's turn) if nobody started it."""
-    with _lock:
-        if key not in _started:
-            future: Future = Future()
-            try:
-                future.set_result(function(*args))
-            except BaseException as err:
-                future.set_exception(err)
-            _started[key] = future
-    return _started[key]
+def _result(key, function, *args):
+    """The result of the job for ``key``: the background one, or run here if none was started."""
+    if key not in _started:  # only the test thread starts jobs, so no lock is needed
+        future: Future = Future()
+        try:
+            future.set_result(function(*args))
+        except BaseException as err:  # re-raised below, and to any later caller
+            future.set_exception(err)
+        _started[key] = future
+    return _started[key].result()
 
 
 def page_check(page: Path, config: pytest.Config) -> PageCheck:
     """The page's runs (all its reading paths), done once per session."""
     page = page.resolve()
-    update = config.getoption("--update-outputs")
-    if page not in _started:
-        _job(page, check_page, page, update, _environ or None)
-    return _started[page].result()
+    return _result(page, check_page, page, config.getoption("--update-outputs"), _environ or None)
 
 
 def site_job(key: str, build) -> object:
     """The result of ``build()``, started in the background at collection or now."""
-    if key not in _started:
-        _job(key, build)
-    return _started[key].result()
+    return _result(key, build)
 
 
 def page_of(item: pytest.Item) -> Path | None:
