@@ -18,7 +18,7 @@ import pytest
 from tests.sitebuild import MKDOCS_WARNING, mkdocs_build
 from tooling.pages import ROOT, FenceTokens
 
-pytest_plugins = ["tests.pageruns"]
+pytest_plugins = ["tests.pageruns", "tests.programs"]
 
 from tests.processes import processes  # noqa: E402
 from tooling.pagerun import LIVE_LOCK, LIVE_SESSIONS  # noqa: E402

@@ -174,6 +174,24 @@ def test_the_run_key_covers_imported_snippets_transitively():
     assert not any("/outputs/" in f for f in files)
 
 
+def test_a_program_tests_key_covers_the_programs_imports_and_the_test_itself(request, monkeypatch):
+    from tests import programs
+    from tooling.pages import ROOT
+
+    hashed = {}
+    monkeypatch.setattr(programs, "digest", lambda files, salt: hashed.update(files=files, salt=salt) or "key")
+    monkeypatch.setenv("PAGERUN_CACHE", "1")
+    item = request.node
+    item.add_marker(pytest.mark.program("snippets.performance.run"))
+    assert programs.program_key(item) == "key"
+    files = {p.relative_to(ROOT).as_posix() for p in hashed["files"]}
+    assert {"snippets/performance/run.py", "snippets/performance/harness.py"} <= files
+    assert {"tests/test_pagerun.py", "requirements.txt", "tooling/pagerun.py"} <= files
+    assert item.nodeid in hashed["salt"]
+    monkeypatch.setenv("PAGERUN_CACHE", "0")
+    assert programs.program_key(item) is None
+
+
 def test_the_command_line_exits_2_on_a_missing_page(capsys):
     assert pagerun.main(["docs/no/such/page.md"]) == 2
     assert "no such page" in capsys.readouterr().err

@@ -77,6 +77,11 @@ FIXTURES = {"page": "page", "tensorflow": "tf_page", "pytorch": "torch_page"}
 OTHER_FRAMEWORK = {"tensorflow": "torch", "pytorch": "tensorflow"}
 # Thread counts a run inherits; they are part of its cache key.
 THREAD_SETTINGS = ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+# Unless the environment says otherwise, a page runs with one intra-op thread: the suite runs
+# one page per core, and more threads per page only contend for them (on 2 cores two heavy
+# pages took 22 s of CPU with the default threads and 14 s with one). What a page prints does
+# not depend on it: the same output files are compared either way.
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "1"}
 LABELS = {"page": "the page", "tensorflow": "the TensorFlow reading path", "pytorch": "the PyTorch reading path"}
 _PAGE_DECLARATION = re.compile(r'^PAGE = "(?P<page>docs/[^"]+\.md)"\s*$', re.MULTILINE)
 
@@ -100,6 +105,8 @@ def _record_seconds(page: Path, path: str, seconds: float) -> None:
 
 
 def _write_seconds(page: Path, path: str, seconds: float) -> None:
+    if not page.is_relative_to(ROOT):
+        return  # a page made up by a test: nothing to schedule next time
     known = last_seconds()
     known[f"{_rel(page)}:{path}"] = seconds
     SECONDS.parent.mkdir(parents=True, exist_ok=True)
@@ -193,7 +200,7 @@ def page_test_modules(page: Path) -> list[Path]:
 # --------------------------------------------------------------------------- what a run depends on
 
 
-def _snippet_module_file(name: str) -> Path | None:
+def snippet_module_file(name: str) -> Path | None:
     """The file of a ``snippets`` module, or of a ``tests`` helper a test module imports."""
     parts = name.split(".")
     if parts[0] not in ("snippets", "tests"):
@@ -221,7 +228,7 @@ def _imported_snippets(code: str) -> set[Path]:
         for name in names:
             parts = name.split(".")
             for end in range(1, len(parts) + 1):  # a package's __init__ runs too
-                path = _snippet_module_file(".".join(parts[:end]))
+                path = snippet_module_file(".".join(parts[:end]))
                 if path:
                     found.add(path)
     return found
@@ -458,7 +465,7 @@ def child_env(environ: Mapping[str, str]) -> dict[str, str]:
     return env
 
 
-def _measured_env(env: dict[str, str], data_dir: Path) -> bool:
+def measured_env(env: dict[str, str], data_dir: Path) -> bool:
     """When coverage measures this process, make the page's processes write their data to ``data_dir``."""
     config = env.get("COVERAGE_PROCESS_CONFIG")
     if not config:
@@ -480,7 +487,7 @@ def _coverage_home() -> Path | None:
     return Path(CoverageConfig.deserialize(config).data_file).resolve().parent
 
 
-def _publish_coverage(files: list[Path]) -> None:
+def publish_coverage(files: list[Path]) -> None:
     """Hand a run's coverage data to this process's coverage, which combines ``.coverage.*``."""
     home = _coverage_home()
     if home:
@@ -537,18 +544,18 @@ class PathRun:
 
 def run_path(page: Path, path: str, environ: Mapping[str, str] | None = None) -> PathRun:
     """Run one reading path of ``page`` in a new interpreter, or reuse an identical earlier run."""
-    environ = dict(os.environ if environ is None else environ)
+    environ = {**ONE_THREAD, **(os.environ if environ is None else environ)}
     env = child_env(environ)
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "coverage"
         data_dir.mkdir()
-        measured = _measured_env(env, data_dir)
+        measured = measured_env(env, data_dir)
         key = run_key(page, path, measured, environ)
         entry = cache_dir(environ) / key
         if cache_enabled(environ) and (entry / "run.json").is_file():
             run = PathRun(page, path, **json.loads((entry / "run.json").read_text(encoding="utf-8")))
             run.cached = True
-            _publish_coverage(sorted(entry.glob(".coverage.*")))
+            publish_coverage(sorted(entry.glob(".coverage.*")))
             return run
 
         result_file = Path(tmp) / "result.json"
@@ -582,7 +589,7 @@ def run_path(page: Path, path: str, environ: Mapping[str, str] | None = None) ->
         if not timed_out:
             _record_seconds(page, path, run.seconds)
         coverage_files = sorted(data_dir.glob(".coverage.*"))
-        _publish_coverage(coverage_files)
+        publish_coverage(coverage_files)
         clean = not run.error and not run.stray.strip() and all(t["outcome"] != "failed" for t in run.tests.values())
         if cache_enabled(environ) and clean:
             shutil.rmtree(entry, ignore_errors=True)

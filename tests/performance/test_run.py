@@ -18,6 +18,7 @@ PAGE = "docs/performance/index.md"
 PUBLISHED = ROOT / "docs" / "performance" / "results" / "cpu.json"
 
 
+@pytest.mark.program("snippets.performance.run")
 def test_the_tensorflow_worker_measures_every_tensorflow_claim_at_tiny_sizes(tmp_path):
     out = tmp_path / "result.json"
     command = [sys.executable, "-m", "snippets.performance.run", "--worker", "tensorflow", "--fast",
