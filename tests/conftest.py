@@ -48,7 +48,7 @@ def build_site() -> Path:
     """
     published = os.environ.get("SITE_DIR")
     site = Path(published).resolve() if published else Path(tempfile.mkdtemp(prefix="site-"))
-    names = ("SITE_URL", "SITE_REPO_URL", "SITE_EDIT_URI") if published else ()
+    names = ("SITE_URL", "SITE_REPO_URL", "SITE_EDIT_URI", "SITE_COMMIT") if published else ()
     settings = {name: os.environ[name] for name in names if name in os.environ}
     proc = mkdocs_build(ROOT / "mkdocs.yml", site, settings)
     log = proc.stdout + proc.stderr

@@ -17,7 +17,7 @@ MKDOCS_WARNING = re.compile(r"^(WARNING|ERROR)\s+-", re.MULTILINE)
 def mkdocs_build(config: Path, site_dir: Path, extra_env: dict | None = None):
     """``mkdocs build --strict`` in a subprocess, as the README's commands run it."""
     env = {**ONE_THREAD, **os.environ, "NO_MKDOCS_2_WARNING": "1", **(extra_env or {})}
-    for name in ("SITE_URL", "SITE_REPO_URL", "SITE_EDIT_URI", "NOTEBOOK_EXECUTE"):
+    for name in ("SITE_URL", "SITE_REPO_URL", "SITE_EDIT_URI", "SITE_COMMIT", "NOTEBOOK_EXECUTE"):
         if name not in (extra_env or {}):
             env.pop(name, None)  # build as published by default: notebooks executed
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)]

@@ -217,13 +217,14 @@ def test_code_shown_on_pages_fits_the_column():
 
 def test_repo_url_adds_edit_links_and_colab_links(tmp_path):
     notebook = "# %% [markdown]\n# # A notebook\n\n# %%\nprint(6 * 7)\n"
+    code = "# Code\n\n```python\nfrom snippets.ner.data import parse_conll\n```\n"
     config = mini_site(
         tmp_path,
-        {"index.md": "# Home\n", "group/lesson.py": notebook},
+        {"index.md": "# Home\n", "group/lesson.py": notebook, "group/code.md": code},
         repo_url="https://github.com/example/dl-site",
         edit_uri="edit/main/docs/",
     )
-    proc = mkdocs_build(config, tmp_path / "site")
+    proc = mkdocs_build(config, tmp_path / "site", {"SITE_COMMIT": "abc123"})
     assert proc.returncode == 0, proc.stdout + proc.stderr
     home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert 'href="https://github.com/example/dl-site/edit/main/docs/index.md"' in home
@@ -232,6 +233,12 @@ def test_repo_url_adds_edit_links_and_colab_links(tmp_path):
     colab = "https://colab.research.google.com/github/example/dl-site/blob/gh-pages/group/lesson/lesson.ipynb"
     assert f'href="{colab}"' in lesson
     assert "Outputs on this page were produced with Python" in lesson
+    # A Markdown page with code: its notebook, in Colab, fetches the repository at the commit.
+    page = tmp_path / "site" / "group" / "code"
+    colab = "https://colab.research.google.com/github/example/dl-site/blob/gh-pages/group/code/code.ipynb"
+    assert f'href="{colab}"' in (page / "index.html").read_text(encoding="utf-8")
+    setup = json.loads((page / "code.ipynb").read_text(encoding="utf-8"))["cells"][1]["source"]
+    assert "https://github.com/example/dl-site/archive/abc123.zip" in "".join(setup)
 
 
 def test_snippet_modules_that_are_imported_do_no_work_at_import():

@@ -12,8 +12,12 @@
 * mkdocs-jupyter caches an executed notebook by the notebook's own text; the key here also
   covers the snippet files it imports (transitively, with their data), requirements.txt, the
   hooks and the Python version, so editing ``snippets/ner/*.py`` re-runs the NER tutorial.
-* With ``repo_url`` on GitHub, notebook pages also link to "Open in Colab"; the notebook is
-  taken from the ``gh-pages`` branch, where ``mkdocs gh-deploy`` publishes the built site.
+* Every Markdown page with code gets its own notebook(s), one per reading path
+  (``tooling.notebooks``), written next to it, with download buttons by its title.
+* With ``repo_url`` on GitHub, notebooks also get "Open in Colab" links; the notebook is
+  taken from the ``gh-pages`` branch, where the publishing workflow pushes the built site.
+  Published page notebooks fetch the helper modules from the repository's archive at
+  ``SITE_COMMIT`` (set by the workflow).
 * Every page is stamped with the library versions installed at build time, and the
   Versions page gets the full table (marker ``<!-- installed-versions -->``).
 """
@@ -148,22 +152,59 @@ def colab_url(repo_url: str | None, dest_uri: str, notebook_name: str) -> str | 
     return f"https://colab.research.google.com/github/{match[1]}/{match[2]}/blob/gh-pages/{folder}/{notebook_name}"
 
 
+FRAMEWORK_LABELS = {"tensorflow": "TensorFlow", "pytorch": "PyTorch", "page": ""}
+
+
+def page_notebooks(source: Path, dest_uri: str, repo_url: str | None) -> list[dict]:
+    """The notebooks a Markdown page offers: one per reading path that has code."""
+    from tooling.notebooks import notebook_name
+    from tooling.pagerun import page_steps, reading_paths
+
+    offered = []
+    for path in reading_paths(source):
+        if page_steps(source, path):
+            name = notebook_name(source, path)
+            label = FRAMEWORK_LABELS[path]
+            offered.append(
+                {"path": path, "name": name, "label": label, "colab": colab_url(repo_url, dest_uri, name)}
+            )
+    return offered
+
+
+def site_helpers(repo_url: str | None):
+    """Where published notebooks fetch the helper modules: the repository at the built commit."""
+    from tooling.notebooks import helpers_for_site
+
+    return helpers_for_site(repo_url, os.environ.get("SITE_COMMIT"))
+
+
 def on_page_context(context, page, config, nav):
     if _is_notebook(page):
         page.notebook_download = Path(page.file.src_uri).with_suffix(".ipynb").name
         page.colab_url = colab_url(config.repo_url, page.file.dest_uri, page.notebook_download)
+    else:
+        page.page_notebooks = page_notebooks(Path(page.file.abs_src_path), page.file.dest_uri, config.repo_url)
     return context
 
 
 def on_post_page(output, page, config):
+    folder = Path(page.file.abs_dest_path).parent
     if _is_notebook(page):
         import jupytext
 
         notebook = jupytext.read(page.file.abs_src_path)
-        target = Path(page.file.abs_dest_path).parent / page.notebook_download
+        target = folder / page.notebook_download
         target.parent.mkdir(parents=True, exist_ok=True)
         jupytext.write(notebook, target, fmt="ipynb")
         log.debug("wrote %s", target)
+    for offered in getattr(page, "page_notebooks", None) or []:
+        from tooling.notebooks import notebook_text
+
+        source = Path(page.file.abs_src_path)
+        helpers = site_helpers(config.repo_url)
+        text = notebook_text(source, offered["path"], helpers, config.site_url, Path(config.docs_dir))
+        folder.mkdir(parents=True, exist_ok=True)  # MkDocs writes the page itself after this hook
+        (folder / offered["name"]).write_text(text, encoding="utf-8")
     return output
 
 

@@ -35,6 +35,7 @@ import ast
 import builtins
 import contextlib
 import difflib
+import functools
 import hashlib
 import io
 import json
@@ -186,6 +187,23 @@ def page_steps(page: Path, path: str | None = None) -> list[Step]:
     return steps
 
 
+def notebook_steps(page: Path, path: str) -> list[Step]:
+    """What the page's notebook for ``path`` runs: its setup cell, then :func:`page_steps`.
+
+    The setup cell takes the helper modules from this checkout, where the published notebook
+    fetches the repository's archive (``tooling.notebooks``).
+    """
+    from tooling.notebooks import Helpers, notebook_setup
+
+    setup = notebook_setup(page, path, Helpers(str(ROOT)))
+    rel = _rel(page)
+    return [Step(f"{rel}: setup cell of its notebook", f"<setup cell of {rel}>", 1, setup), *page_steps(page, path)]
+
+
+def _is_root(entry: str) -> bool:
+    return bool(entry) and Path(entry).resolve() == ROOT
+
+
 def page_test_modules(page: Path) -> list[Path]:
     """Test modules that declare ``PAGE = "<this page>"``: their page tests run in the page's run."""
     rel = _rel(page)
@@ -212,7 +230,8 @@ def snippet_module_file(name: str) -> Path | None:
     return None
 
 
-def _imported_snippets(code: str) -> set[Path]:
+@functools.lru_cache(maxsize=1024)  # the same files are read for every page that imports them
+def _imported_snippets(code: str) -> frozenset[Path]:
     """Snippet files that ``code`` imports (``import snippets.x`` / ``from snippets.x import y``)."""
     try:
         tree = ast.parse(code)
@@ -231,7 +250,7 @@ def _imported_snippets(code: str) -> set[Path]:
                 path = snippet_module_file(".".join(parts[:end]))
                 if path:
                     found.add(path)
-    return found
+    return frozenset(found)
 
 
 def snippet_closure(codes: list[str], start: set[Path] | None = None) -> set[Path]:
@@ -438,8 +457,13 @@ def _child(page: Path, path: str, result_file: Path) -> None:
         _uninstall(OTHER_FRAMEWORK[path])
     namespace = {"__name__": "__main__", "__builtins__": builtins}
     sys.argv = [""]  # as in an interactive `python`, where a reader pastes the blocks
+    # Outside the repository, as the page's notebook runs for a reader: the parent started us
+    # in an empty folder, and only the notebook's setup cell makes `snippets` importable.
+    sys.path[:] = [p for p in sys.path if not _is_root(p)]
+    search = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in search if p and not _is_root(p))
     result: dict = {"steps": [], "error": None, "tests": {}, "test_report": ""}
-    for step in page_steps(page, path):
+    for step in notebook_steps(page, path):
         code = compile("\n" * (step.first_line - 1) + step.code, step.filename, "exec")
         stdout, error = _execute(lambda code=code: exec(code, namespace))
         result["steps"].append({"step": asdict(step), "stdout": stdout, "error": error})
@@ -449,6 +473,8 @@ def _child(page: Path, path: str, result_file: Path) -> None:
     else:
         modules = [str(m) for m in page_test_modules(page)]
         if modules:
+            os.chdir(ROOT)  # the tests are the repository's
+            sys.path.insert(0, str(ROOT))
             result["tests"], result["test_report"] = _run_page_tests(page, namespace, path, modules)
     result_file.write_text(json.dumps(result), encoding="utf-8")
 
@@ -559,10 +585,12 @@ def run_path(page: Path, path: str, environ: Mapping[str, str] | None = None) ->
             return run
 
         result_file = Path(tmp) / "result.json"
-        cmd = [sys.executable, "-m", "tooling.pagerun", "--child", str(page), "--path", path]
+        cmd = [sys.executable, "-m", "tooling.pagerun", "--child", str(page.resolve()), "--path", path]
         cmd += ["--result", str(result_file)]
         started = time.perf_counter()
-        proc = start_session(cmd, cwd=ROOT, env=env)
+        work = Path(tmp) / "work"  # an empty folder, as for a reader's notebook
+        work.mkdir()
+        proc = start_session(cmd, cwd=work, env=env)
         try:
             out, err = proc.communicate(timeout=timeout_s(environ))
         except subprocess.TimeoutExpired:
@@ -710,10 +738,16 @@ def check_page(page: Path, update: bool = False, environ: Mapping[str, str] | No
     return check
 
 
-def stale_outputs() -> list[Path]:
-    """Output files whose snippet section no longer exists."""
+def stale_outputs(pages: list[Path] | None = None) -> list[Path]:
+    """Output files whose snippet section no longer exists: of the snippet files that
+    ``pages`` include, or of every snippet file (a run of some pages must not touch the
+    outputs of snippets that other pages, perhaps half edited, include)."""
     stale = []
-    for snippet in snippet_files():
+    files = snippet_files()
+    if pages is not None:
+        included = {Path(step.filename) for page in pages for step in page_steps(page) if step.section}
+        files = [snippet for snippet in files if snippet in included]
+    for snippet in files:
         folder = snippet.parent / "outputs" / snippet.stem
         if not folder.is_dir():
             continue
@@ -762,7 +796,7 @@ def main(argv: list[str] | None = None) -> int:
         timing = ", ".join(f"{r.path} {'cached' if r.cached else f'{r.seconds} s'}" for r in check.runs)
         print(f"{_rel(page)}: {'FAILED' if problems else 'ok'}" + (f" ({timing})" if timing else ""))
     if args.update:
-        for path in stale_outputs():
+        for path in stale_outputs(pages if args.pages else None):
             path.unlink()
             print(f"removed stale {_rel(path)}")
     return 1 if failed else 0

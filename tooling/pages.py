@@ -9,6 +9,7 @@ pymdownx.snippets' one-line include ``--8<-- "path"`` / ``--8<-- "path:section"`
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -129,6 +130,12 @@ def enclosing_tabs(lines: list[str], line: int, indent: str) -> list[str]:
 def read_blocks(page: Path) -> list[Block]:
     """All fenced blocks of a Markdown page, in order, with their includes resolved to paths."""
     page = page.resolve()
+    stat = page.stat()
+    return list(_read_blocks(page, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=256)  # a build asks for each page's blocks several times
+def _read_blocks(page: Path, _mtime: int, _size: int) -> tuple[Block, ...]:
     text = page.read_text(encoding="utf-8")
     lines = text.splitlines()
     blocks = []
@@ -145,7 +152,7 @@ def read_blocks(page: Path) -> list[Block]:
                 path_part, _, section = target.partition(":")
                 block.includes.append(Include(ROOT / path_part, section or None, block.line + offset))
         blocks.append(block)
-    return blocks
+    return tuple(blocks)
 
 
 def is_include_only(block: Block) -> bool:
@@ -164,6 +171,12 @@ class Section:
 
 def read_sections(path: Path) -> dict[str, Section]:
     """The named sections of a snippet file, as pymdownx.snippets cuts them."""
+    stat = path.stat()
+    return dict(_read_sections(path.resolve(), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=256)
+def _read_sections(path: Path, _mtime: int, _size: int) -> tuple[tuple[str, Section], ...]:
     lines = path.read_text(encoding="utf-8").splitlines()
     open_at: dict[str, int] = {}
     sections: dict[str, Section] = {}
@@ -186,7 +199,7 @@ def read_sections(path: Path) -> dict[str, Section]:
     if open_at:
         name, number = next(iter(open_at.items()))
         raise PageError(f"{path}:{number}: section '{name}' is never closed")
-    return sections
+    return tuple(sections.items())
 
 
 def output_path(snippet: Path, section: str) -> Path:
