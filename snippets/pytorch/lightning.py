@@ -82,14 +82,38 @@ train_loader = DataLoader(
 val_loader = DataLoader(TensorDataset(x_val, y_val), batch_size=256)
 # --8<-- [end:data]
 
+# --8<-- [start:logger]
+from lightning.pytorch.loggers import Logger
+
+
+class MemoryLogger(Logger):
+    """Keeps what Lightning hands to a logger in a list: no files."""
+
+    name = "memory"
+    version = 0
+
+    def __init__(self):
+        super().__init__()
+        self.records = []  # (step, {metric name: value})
+
+    def log_hyperparams(self, params):
+        """Called only for save_hyperparameters(), which this model does not use."""
+
+    def log_metrics(self, metrics, step=None):
+        self.records.append((step, dict(metrics)))
+# --8<-- [end:logger]
+
+
 # --8<-- [start:fit]
 torch.manual_seed(0)
 classifier = DigitsClassifier()
+memory = MemoryLogger()
 trainer = L.Trainer(
     max_epochs=15,
     accelerator="cpu",
     devices=1,
-    logger=False,  # no log files
+    logger=memory,  # kept in memory: no log files
+    log_every_n_steps=1,  # pass every step's values on (default: every 50th)
     enable_checkpointing=False,  # no checkpoint files
     enable_progress_bar=False,
     enable_model_summary=False,
@@ -106,3 +130,10 @@ print("epochs run:", trainer.current_epoch)
 print(f"validation accuracy: {val_acc:.1%}")
 print(f"test accuracy: {test_acc:.1%}")
 # --8<-- [end:fit]
+
+# --8<-- [start:logged]
+for name in ("train_loss", "val_acc"):
+    steps = [step for step, metrics in memory.records if name in metrics]
+    print(f"{name}: {len(steps)} values, at steps {steps[:3]} ...")
+print("batches per epoch:", len(train_loader))
+# --8<-- [end:logged]

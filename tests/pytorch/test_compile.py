@@ -14,3 +14,10 @@ def test_compiled_wrapper_shares_the_modules_parameters(page):
 def test_exported_program_checks_its_input_shape(page):
     with pytest.raises(Exception, match=r"(?i)shape|size|dim|expected"):
         page.runnable(torch.randn(3, 5))  # wrong number of features
+
+
+def test_compiled_exported_and_scripted_models_agree_with_eager(page):
+    # The page prints the largest differences rounded; the tolerances live here.
+    assert page.compile_gap < 1e-5  # fused kernels may sum in another order
+    assert page.export_gap < 1e-6 and page.two_rows_gap < 1e-6
+    assert page.script_gap < 1e-6

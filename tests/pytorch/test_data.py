@@ -33,3 +33,17 @@ def test_count_up_gives_each_item_to_exactly_one_worker(page, monkeypatch, num_w
         monkeypatch.setitem(where, "get_worker_info", lambda info=info: info)
         yielded += list(page.CountUp(10))
     assert sorted(yielded) == list(range(10))
+
+
+def test_seed_worker_gives_each_worker_its_own_noise_and_repeats_it_for_a_seed(page, monkeypatch):
+    # What seed_worker does in each worker, computed in this process: PyTorch has set the
+    # worker's torch seed to base seed + worker id before worker_init_fn runs.
+    where = page.seed_worker.__globals__
+    def first_noise(base_seed, worker_id):
+        dataset = page.NoisySquares(4)  # the copy a worker would receive
+        monkeypatch.setitem(where, "get_worker_info", lambda: SimpleNamespace(dataset=dataset))
+        torch.manual_seed(base_seed + worker_id)
+        page.seed_worker(worker_id)
+        return dataset[0][1].item()
+    assert first_noise(7, 0) != first_noise(7, 1)  # the workers differ
+    assert first_noise(7, 1) == first_noise(7, 1)  # a seed gives the same noise again

@@ -16,7 +16,7 @@ PAGE = "docs/pytorch/distributed.md"
 
 def assert_trained_like_the_reference(ranks, reference):
     for name, value in reference.state_dict().items():
-        # The page's compare() allows allclose's default relative slack; this does not.
+        # The page prints this difference to six decimals; the tolerance lives here.
         torch.testing.assert_close(ranks[0][name], value, atol=1e-6, rtol=0)
     torch.manual_seed(0)
     initial = nn.Linear(4, 1).state_dict()
@@ -37,7 +37,14 @@ def test_compare_notices_different_ranks(page, tmp_path, capsys):
     torch.save(other, tmp_path / "rank1.pt")
     page.compare(tmp_path, page.reference)
     out = capsys.readouterr().out
-    assert "identical weights: False" in out and "reference: True" in out
+    assert "between ranks: 1.0e+00" in out and "from the reference: 0.000000" in out
+
+
+def test_ranks_and_launchers_agree_exactly(page):
+    for ranks in (page.spawned, page.launched):
+        for name, value in ranks[0].items():
+            assert torch.equal(ranks[1][name], value)
+            assert torch.equal(page.launched[0][name], page.spawned[0][name])
 
 
 def test_run_by_hand_the_script_runs_the_demonstration(page, monkeypatch):

@@ -61,3 +61,8 @@ def test_numpy_filter_layer_is_a_moving_average_with_window_sum_gradients(page):
     # d(sum y)/dk[j] = sum_i x[i + j]: the sum of the signal from j on, over len(y) values.
     expected = torch.stack([page.signal[j : j + windows.shape[0]].sum() for j in range(3)])
     torch.testing.assert_close(page.layer.kernel.grad, expected)
+
+
+def test_numpy_function_agrees_with_conv1d_in_values_and_gradients(page):
+    # The page prints these differences to six decimals; the tolerance lives here.
+    assert page.output_gap < 1e-12 and page.grad_gap < 1e-12

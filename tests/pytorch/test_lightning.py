@@ -22,7 +22,7 @@ def test_accuracy_floors(page):
 
 def test_trainer_wrote_no_files(page):
     assert not Path("lightning_logs").exists()
-    assert page.trainer.logger is None
+    assert page.trainer.logger is page.memory  # keeps its records in memory
     assert not page.trainer.checkpoint_callbacks
 
 
@@ -40,3 +40,10 @@ def test_no_thread_or_process_outlives_training(page):
     # No progress bar (and so no tqdm monitor thread), no DataLoader workers.
     assert threading.enumerate() == [threading.main_thread()]
     assert child_processes() == []
+
+
+def test_train_loss_is_logged_per_step_and_val_acc_per_epoch(page):
+    train = [m["train_loss"] for _, m in page.memory.records if "train_loss" in m]
+    assert len(train) == len(page.train_loader) * page.trainer.max_epochs
+    # callback_metrics holds the last step's loss, not an epoch mean.
+    assert page.trainer.callback_metrics["train_loss"].item() == train[-1]

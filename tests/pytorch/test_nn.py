@@ -53,3 +53,7 @@ def test_batch_norm_train_versus_eval(page):
     assert page.batch_norm.num_batches_tracked.item() == 1
     # In eval mode a sample's output does not depend on the rest of the batch.
     torch.testing.assert_close(page.batch_norm(data[:1]).detach(), evaluated[:1])
+
+
+def test_loaded_model_computes_exactly_what_the_saved_one_did(page):
+    assert page.gap == 0.0
