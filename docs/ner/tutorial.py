@@ -103,15 +103,16 @@ print(f"{len(losses)} steps")
 
 # %%
 from snippets.ner.schemes import entity_scores
-from snippets.ner.subwords import words_from_subwords
+from snippets.ner.subwords import encode_words, words_from_subwords
 
 
 def predict(words):
-    encoding = tokenizer.encode(words, is_pretokenized=True)
+    encoding = encode_words(words, tokenizer)
     with torch.no_grad():
         scores = model(torch.tensor([encoding.ids]))[0]
     best = scores.argmax(dim=-1).tolist()
-    return [LABELS[i] for i in words_from_subwords(encoding.word_ids, best)]
+    tags = words_from_subwords(encoding.word_ids, best, len(words))
+    return [LABELS[i] for i in tags]
 
 
 def evaluate(sentences):
@@ -134,16 +135,15 @@ assert precision >= 0.85 and recall >= 0.85, (precision, recall)
 # Keras 3 builds the same three layers. `mask_zero=True` makes the embedding
 # treat id 0, the `[PAD]` subword, as padding: it passes a mask to the
 # bidirectional LSTM, which then skips padded steps in both directions. The
-# Keras loss has no ignore index, so the -100 labels become a weight of 0:
-# `fit` multiplies each subword's loss by its sample weight, and a label of
-# 0 stands in where the weight is 0, only to keep the targets valid. The
-# reduction `"mean_with_sample_weight"` divides by the sum of the weights,
-# the number of labelled subwords, as PyTorch's loss does.
+# Keras loss takes the -100 labels as they are: `ignore_class=-100` in
+# [`SparseCategoricalCrossentropy`](https://keras.io/api/losses/probabilistic_losses/#sparsecategoricalcrossentropy-class)
+# leaves those positions out of the loss and of its average, as
+# `ignore_index` does in PyTorch. The cell after the training checks that
+# the two losses agree on the same scores.
 #
 # This time the whole training split is padded once with `pad_batch`, and
 # `fit` shuffles and batches it. The bucketed `tf_dataset` of the batching
-# page could feed `fit` instead, once a `map` turns each batch of labels
-# into targets and weights in the same way.
+# page, which pads labels with -100, could feed `fit` instead.
 
 # %%
 import keras
@@ -152,8 +152,6 @@ from snippets.ner.batching import pad_batch
 
 keras.utils.set_random_seed(0)
 ids, labels, _mask = pad_batch(encoded["train"])
-weights = (labels != -100).astype("float32")
-targets = np.where(labels == -100, 0, labels)
 
 width = 64
 inputs = keras.Input(shape=(None,), dtype="int32")
@@ -166,12 +164,22 @@ keras_model = keras.Model(inputs, outputs)
 keras_model.compile(
     optimizer=keras.optimizers.Adam(learning_rate=1e-2),
     loss=keras.losses.SparseCategoricalCrossentropy(
-        from_logits=True, reduction="mean_with_sample_weight"),
+        from_logits=True, ignore_class=-100),
 )
-history = keras_model.fit(ids, targets, sample_weight=weights,
-                          batch_size=32, epochs=3, verbose=0)
+history = keras_model.fit(ids, labels, batch_size=32, epochs=3, verbose=0)
 print(f"{len(history.history['loss'])} epochs, "
       f"{keras_model.count_params()} parameters")
+
+# %% [markdown]
+# Both losses on the scores of the Keras model for eight training pieces:
+
+# %%
+scores = keras_model.predict(ids[:8], verbose=0)
+keras_loss = keras_model.loss(labels[:8], scores)
+torch_loss = loss_fn(torch.from_numpy(scores).reshape(-1, len(LABELS)),
+                     torch.from_numpy(labels[:8]).reshape(-1))
+print(f"Keras {float(keras_loss):.4f} PyTorch {float(torch_loss):.4f}")
+assert abs(float(keras_loss) - float(torch_loss)) < 1e-4
 
 # %% [markdown]
 # Prediction works on a batch of sentences at once: `pad_sequences` pads the
@@ -182,14 +190,13 @@ print(f"{len(history.history['loss'])} epochs, "
 
 # %%
 def keras_predict(sentences):
-    encodings = [tokenizer.encode(words, is_pretokenized=True)
-                 for words in sentences]
+    encodings = [encode_words(words, tokenizer) for words in sentences]
     batch = keras.utils.pad_sequences([e.ids for e in encodings],
                                       padding="post")
     best = keras_model.predict(batch, verbose=0).argmax(axis=-1)
-    return [[LABELS[i] for i in
-             words_from_subwords(e.word_ids, row[: len(e.ids)].tolist())]
-            for e, row in zip(encodings, best, strict=True)]
+    return [[LABELS[i] for i in words_from_subwords(
+                e.word_ids, row[: len(e.ids)].tolist(), len(words))]
+            for e, row, words in zip(encodings, best, sentences, strict=True)]
 
 
 for name in ("dev", "test"):
@@ -212,12 +219,10 @@ assert k_precision >= 0.85 and k_recall >= 0.85, (k_precision, k_recall)
 #   starts at the end of the padding, and the loss simply ignores their
 #   labels. In Keras the mask from `mask_zero=True` travels with the
 #   tensors, so both directions of the LSTM skip padding.
-# - **Ignored labels.** `CrossEntropyLoss(ignore_index=-100)` drops those
-#   positions inside the loss; Keras is given a sample weight of 0 for them
-#   and also zeroes the masked steps. With the reductions chosen here both
-#   losses average over the labelled subwords only. (Keras's default
-#   reduction would divide by every unmasked subword, special tokens and
-#   continuation pieces included, and report a smaller number.)
+# - **Ignored labels.** Both losses take the label -100 to mean "no
+#   label": `ignore_index=-100` in PyTorch, `ignore_class=-100` in Keras,
+#   and both average over the labelled subwords only, as the cell above
+#   shows.
 # - **Training loop.** PyTorch spells out the loop (forward, loss, backward,
 #   step) over a `DataLoader`; Keras hides it in `compile` and `fit`, which
 #   also shuffle and batch the arrays.

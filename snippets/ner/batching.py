@@ -8,22 +8,28 @@ The code of docs/ner/batching.md. Importing it prints nothing;
 import numpy as np
 
 from snippets.ner.schemes import convert
-from snippets.ner.subwords import align_labels, split_long
+from snippets.ner.subwords import (
+    align_labels,
+    encode_words,
+    piece_tags,
+    split_long,
+)
 
 LABELS = ["O", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
           "B-ORG", "I-ORG", "B-PER", "I-PER"]
 
 
 def encode_sentences(sentences, tokenizer, max_length: int):
-    """(subword ids, label ids) per piece: BIO2 tags, long sentences split."""
+    """(subword ids, label ids) per piece: BIO2 tags, long sentences split
+    between entities where possible."""
     examples = []
     for sentence in sentences:
         tags = convert(sentence.tags, "bio2")
-        for start, end in split_long(sentence.tokens, tokenizer, max_length):
-            encoding = tokenizer.encode(
-                sentence.tokens[start:end], is_pretokenized=True
-            )
-            ids = [LABELS.index(tag) for tag in tags[start:end]]
+        pieces = split_long(sentence.tokens, tokenizer, max_length, tags)
+        for (start, end), part in zip(pieces, piece_tags(tags, pieces),
+                                      strict=True):
+            encoding = encode_words(sentence.tokens[start:end], tokenizer)
+            ids = [LABELS.index(tag) for tag in part]
             labels = align_labels(encoding.word_ids, ids)
             examples.append((encoding.ids, labels))
     return examples
@@ -98,12 +104,34 @@ if __name__ == "__main__":
     from snippets.ner.subwords import load_tokenizer, split_long
 
     tokenizer = load_tokenizer()
-    words = ["Talks", "between", "Zenith", "Holdings", "and", "Juniper",
-             "ended", "in", "Lisbon", "."]
-    for start, end in split_long(words, tokenizer, max_length=8):
+    words = ["Lena", "Okafor", "met", "Quentin", "Wolfe", "in", "Riga", "."]
+    tags = ["B-PER", "I-PER", "O", "B-PER", "I-PER", "O", "B-LOC", "O"]
+    print(split_long(words, tokenizer, 10))  # words only: cuts a name
+    for start, end in split_long(words, tokenizer, 10, tags):
         piece = tokenizer.encode(words[start:end], is_pretokenized=True)
         print(len(piece.ids), piece.tokens)
     # --8<-- [end:show_split]
+
+    # --8<-- [start:show_forced]
+    from snippets.ner.subwords import piece_tags
+
+    pieces = split_long(words, tokenizer, 9, tags)
+    for (start, end), part in zip(pieces, piece_tags(tags, pieces),
+                                  strict=True):
+        print(list(zip(words[start:end], part, strict=True)))
+    # --8<-- [end:show_forced]
+
+    # --8<-- [start:show_windows]
+    from snippets.ner.subwords import merge_windows, windows
+
+    pieces = windows(words, tokenizer, 14, stride=6, tags=tags)
+    for start, end in pieces:
+        print(start, end, words[start:end])
+    # a model's predictions for each window; here: window number and word
+    predicted = [[f"w{n}:{word}" for word in words[start:end]]
+                 for n, (start, end) in enumerate(pieces)]
+    print(merge_windows(pieces, predicted, len(words)))
+    # --8<-- [end:show_windows]
 
     # --8<-- [start:show_pad]
     from snippets.ner.data import CORPUS, read_conll

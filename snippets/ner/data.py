@@ -12,7 +12,7 @@ from pathlib import Path
 
 # The shipped files, found through the package wherever it is installed.
 CORPUS = Path(str(resources.files("snippets.ner"))) / "corpus"
-TAG = re.compile(r"O|[BIES]-[A-Za-z]\w*")
+TAG = re.compile(r"O|[BIESLU]-[A-Za-z]\w*")
 
 
 class ConllError(ValueError):
@@ -24,28 +24,36 @@ class Sentence:
     tokens: list[str]
     tags: list[str]  # the NER column
     lines: list[int]  # line number of each token in the file, for messages
+    starts_document: bool = False  # a -DOCSTART- line came before it
 
 
-def decode(data: bytes, name: str) -> str:
-    """UTF-8 text, or a ConllError naming the line of the first bad byte."""
+def decode(data: bytes, name: str, encoding: str = "utf-8") -> str:
+    """The text, or a ConllError naming the line and the first bad byte."""
     try:
-        return data.decode("utf-8")
+        return data.decode(encoding)
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
-        raise ConllError(f"{name}:{line}: bytes that are not UTF-8") from None
+        column = err.start - data.rfind(b"\n", 0, err.start)
+        raise ConllError(
+            f"{name}:{line}: byte 0x{data[err.start]:02x} (byte {column} "
+            f"of the line) is not valid {encoding}"
+        ) from None
 
 
 def parse_conll(text: str, name: str = "<string>") -> list[Sentence]:
     """Sentences of a CoNLL file: first column token, last column NER tag."""
-    sentences, current, width = [], None, 0
+    sentences, current, width, document = [], None, 0, False
+    text = text.removeprefix("\ufeff")  # a byte-order mark is not a token
     for number, line in enumerate(text.splitlines(), start=1):
         columns = line.split()
         if not columns or columns[0] == "-DOCSTART-":
             current = None  # a blank line or a document start ends a sentence
+            document = document or bool(columns)
             continue
         if current is None:
-            current, width = Sentence([], [], []), len(columns)
+            current, width = Sentence([], [], [], document), len(columns)
             sentences.append(current)
+            document = False
         if len(columns) < 2 or len(columns) != width:
             expected = "2 or more"
             if width > 1:
@@ -56,7 +64,7 @@ def parse_conll(text: str, name: str = "<string>") -> list[Sentence]:
         if not TAG.fullmatch(columns[-1]):
             raise ConllError(
                 f"{name}:{number}: tag {columns[-1]!r} is not O or "
-                "B-/I-/E-/S- plus a type"
+                "B-/I-/E-/S-/L-/U- plus a type"
             )
         current.tokens.append(columns[0])
         current.tags.append(columns[-1])
@@ -64,8 +72,9 @@ def parse_conll(text: str, name: str = "<string>") -> list[Sentence]:
     return sentences
 
 
-def read_conll(path: Path) -> list[Sentence]:
-    return parse_conll(decode(Path(path).read_bytes(), str(path)), str(path))
+def read_conll(path: Path, encoding: str = "utf-8") -> list[Sentence]:
+    data = Path(path).read_bytes()
+    return parse_conll(decode(data, str(path), encoding), str(path))
 # --8<-- [end:read]
 
 

@@ -1,12 +1,14 @@
 """Prepare a CoNLL file for a subword model: the command-line tool.
 
-    python -m snippets.ner.preprocess INPUT [--max-length N]
-        [--tokenizer PATH] [--scheme iob1|bio2|iobes]
+    python -m snippets.ner.preprocess INPUT [--max-length N] [--stride S]
+        [--tokenizer PATH] [--scheme iob1|bio2|iobes|bilou]
+        [--encoding NAME] [--drop-docstart]
 
 Reads INPUT (``-`` for stdin), keeps the token and NER columns, converts
 the tags to the requested scheme, splits sentences longer than N subwords
-and writes ``token TAG`` lines, a blank line between sentences. Bad input:
-exit status 2, nothing on stdout, one line on stderr naming file and line.
+(or cuts them into overlapping windows) and writes ``token TAG`` lines, a
+blank line between sentences, and the -DOCSTART- lines. Bad input: exit
+status 2, nothing on stdout, one line on stderr naming file and line.
 The code of docs/ner/preprocess.md.
 """
 
@@ -18,29 +20,40 @@ from snippets.ner.data import ConllError, decode, parse_conll
 from snippets.ner.schemes import SCHEMES, convert
 from snippets.ner.subwords import (
     TOKENIZER,
-    TooLongError,
+    WordError,
     load_tokenizer,
+    piece_tags,
     split_long,
+    windows,
 )
 
 
 def preprocess(data: bytes, name: str, tokenizer, max_length: int,
-               scheme: str | None) -> str:
+               scheme: str | None, encoding: str = "utf-8",
+               stride: int | None = None, docstart: bool = True) -> str:
     """The whole output as one string, or a ConllError: nothing half done."""
-    sentences = parse_conll(decode(data, name), name)
+    sentences = parse_conll(decode(data, name, encoding), name)
     if not sentences:
         lines = len(data.splitlines()) or 1
         raise ConllError(f"{name}:{lines}: no sentences (expected token lines)")
     out = []
     for sentence in sentences:
+        if docstart and sentence.starts_document:
+            out += ["-DOCSTART- O\n", "\n"]
         tags = convert(sentence.tags, scheme) if scheme else sentence.tags
         try:
-            pieces = split_long(sentence.tokens, tokenizer, max_length)
-        except TooLongError as err:
+            if stride:
+                pieces = windows(sentence.tokens, tokenizer, max_length,
+                                 stride, tags)
+            else:
+                pieces = split_long(sentence.tokens, tokenizer, max_length,
+                                    tags)
+        except WordError as err:
             line = sentence.lines[err.index]
             raise ConllError(f"{name}:{line}: {err}") from None
-        for start, end in pieces:
-            rows = zip(sentence.tokens[start:end], tags[start:end], strict=True)
+        for (start, end), part in zip(pieces, piece_tags(tags, pieces, scheme),
+                                      strict=True):
+            rows = zip(sentence.tokens[start:end], part, strict=True)
             out += [f"{token} {tag}\n" for token, tag in rows] + ["\n"]
     return "".join(out)
 
@@ -55,13 +68,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-length", type=int, default=128, metavar="N",
                         help="most subwords per sentence, [CLS] and [SEP] "
                         "included (default: 128)")
+    parser.add_argument("--stride", type=int, metavar="S",
+                        help="write overlapping windows instead of pieces, "
+                        "each repeating up to S subwords of the one before")
     parser.add_argument("--tokenizer", default=TOKENIZER, metavar="PATH",
                         help="tokenizer.json or vocab.txt (default: ours)")
     parser.add_argument("--scheme", choices=SCHEMES,
                         help="tagging scheme to write (default: as read)")
+    parser.add_argument("--encoding", default="utf-8", metavar="NAME",
+                        help="of INPUT, e.g. latin-1 (default: utf-8)")
+    parser.add_argument("--drop-docstart", action="store_true",
+                        help="leave out the -DOCSTART- lines")
     args = parser.parse_args(argv)  # exits with status 2 on a usage error
     if args.max_length < 3:
         parser.error("--max-length must be at least 3")
+    if args.stride is not None and not 0 < args.stride < args.max_length:
+        parser.error("--stride must be at least 1 and below --max-length")
+    try:
+        b"-".decode(args.encoding)  # b"" would decode with any name
+    except LookupError as err:
+        parser.error(f"--encoding {args.encoding}: {err}")
     try:
         tokenizer = load_tokenizer(args.tokenizer)
     except Exception as err:  # the tokenizers library raises plain Exception
@@ -74,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             with open(name, "rb") as file:
                 data = file.read()
         output = preprocess(data, name, tokenizer, args.max_length,
-                            args.scheme)
+                            args.scheme, args.encoding, args.stride,
+                            not args.drop_docstart)
     except (ConllError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -102,9 +129,28 @@ def examples() -> None:  # what docs/ner/preprocess.md runs
     # --8<-- [start:run_split]
     sentence = (b"Lena B-PER\nOkafor I-PER\nmet O\nQuentin B-PER\n"
                 b"Wolfe I-PER\nin O\nRiga B-LOC\n. O\n")
-    code, out, err = run("-", "--max-length", "8", stdin=sentence)
-    print(out, end="")
+    for max_length in ("10", "9"):
+        code, out, err = run("-", "--max-length", max_length, stdin=sentence)
+        print(out.strip().replace("\n\n", " | ").replace("\n", ", "))
     # --8<-- [end:run_split]
+
+    # --8<-- [start:run_german]
+    german = "snippets/ner/corpus/german-latin1.txt"
+    bert = ["--tokenizer", "snippets/ner/corpus/vocab-uncased.txt",
+            "--scheme", "bio2", "--max-length", "24"]
+    code, out, err = run(german, "--encoding", "latin-1", *bert)
+    print(out, end="")
+    print("exit status", code, "stderr", repr(err))
+    # --8<-- [end:run_german]
+
+    # --8<-- [start:run_bom]
+    with open(german, encoding="latin-1") as file:
+        text = file.read()
+    with_bom = "\ufeff".encode() + text.encode("utf-8")
+    print(with_bom[:14])
+    code, again, err = run("-", *bert, stdin=with_bom)
+    print(code, again.splitlines()[:3], repr(err))
+    # --8<-- [end:run_bom]
 
     # --8<-- [start:run_errors]
     bad_inputs = {
@@ -112,11 +158,14 @@ def examples() -> None:  # what docs/ner/preprocess.md runs
         "tag": b"Oslo NNP X-LOC\n",
         "long word": b"Oslo I-LOC\nMississippiriver I-PER\n",
         "bytes": b"Oslo I-LOC\nM\xe4lm\xf6 I-LOC\n",
-        "empty": b"-DOCSTART- -X- -X- O\n\n",
+        "empty": b"-DOCSTART- -X- -X- O\n\n-DOCSTART- -X- -X- O\n",
     }
     for what, data in bad_inputs.items():
         code, out, err = run("-", "--max-length", "12", stdin=data)
         print(f"{what:9}", code, repr(out), err, end="")
+    for option in (["--encoding", "latin-2x"], ["--stride", "12"]):
+        code, out, err = run("-", "--max-length", "12", *option)
+        print(code, repr(out), err.splitlines()[-1])
     # --8<-- [end:run_errors]
 
 

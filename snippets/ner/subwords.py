@@ -20,12 +20,14 @@ from tokenizers import (
 )
 
 from snippets.ner.data import CORPUS, read_conll
+from snippets.ner.schemes import convert, guess_scheme, spans
 
 SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
 
 def learn_vocab(counts: Counter, vocab_size: int) -> list[str]:
-    """WordPiece vocabulary: start from characters, then keep adding the
+    """A vocabulary in WordPiece's format (## marks a piece inside a word),
+    learned with BPE's rule: start from characters, then keep adding the
     most frequent pair of adjacent pieces (ties: the later in sort order)."""
     pieces = {w: [w[0]] + ["##" + c for c in w[1:]] for w in counts}
     vocab = SPECIALS + sorted({p for split in pieces.values() for p in split})
@@ -69,20 +71,74 @@ def train_tokenizer(path: Path, vocab_size: int = 400) -> Tokenizer:
 
 # --8<-- [start:load]
 TOKENIZER = CORPUS / "tokenizer.json"
+UNCASED_VOCAB = CORPUS / "vocab-uncased.txt"
 
 
-def load_tokenizer(path: Path = TOKENIZER) -> Tokenizer:
-    """A tokenizer.json, or a BERT-style vocab.txt (one subword per line)."""
+def load_tokenizer(path: Path = TOKENIZER,
+                   lowercase: bool | None = None) -> Tokenizer:
+    """A tokenizer.json, or a BERT vocab.txt (one subword per line) with
+    BERT's own normalizer and pre-tokenizer around it."""
     path = Path(path)
-    if path.suffix == ".txt":
-        model = models.WordPiece.from_file(str(path), unk_token="[UNK]")
-        return finish(Tokenizer(model))
-    return Tokenizer.from_file(str(path))
+    if path.suffix != ".txt":
+        return Tokenizer.from_file(str(path))
+    vocab = models.WordPiece.read_file(str(path))
+    if lowercase is None:  # an uncased vocabulary has no capitals
+        lowercase = not any(piece[1:-1] not in ("PAD", "UNK", "CLS", "SEP",
+                                                "MASK") and piece != piece.lower()
+                            for piece in vocab)
+    tokenizer = Tokenizer(models.WordPiece(vocab, unk_token="[UNK]"))
+    # cleans control characters, spaces out Chinese characters, and (when
+    # lowercasing) strips accents as BERT's uncased models were trained
+    tokenizer.normalizer = normalizers.BertNormalizer(lowercase=lowercase)
+    # splits on whitespace and around every punctuation character
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tokenizer.post_processor = processors.BertProcessing(
+        ("[SEP]", vocab["[SEP]"]), ("[CLS]", vocab["[CLS]"]))
+    tokenizer.add_special_tokens([s for s in SPECIALS if s in vocab])
+    return tokenizer
+
+
+def write_uncased_vocab(path: Path = UNCASED_VOCAB, size: int = 400) -> None:
+    """A vocab.txt learned from the lowercased, accent-free training words,
+    as an uncased BERT vocabulary is."""
+    clean = normalizers.BertNormalizer(lowercase=True)
+    words = [clean.normalize_str(w) for s in read_conll(CORPUS / "train.txt")
+             for w in s.tokens]
+    vocab = learn_vocab(Counter(words), size)
+    path.write_text("".join(piece + "\n" for piece in vocab), encoding="utf-8")
 # --8<-- [end:load]
 
 
 # --8<-- [start:align]
 IGNORE = -100  # the label index that PyTorch's and our losses skip
+
+
+class WordError(ValueError):
+    def __init__(self, index: int, message: str):
+        self.index = index  # position of the word in its sentence
+        super().__init__(message)
+
+
+def encode_words(words, tokenizer):
+    """Encode a sentence's words, giving every word at least one subword.
+
+    A word that the tokenizer turns into nothing (one made of control or
+    zero-width characters only) would vanish and shift every label after
+    it; it is encoded as the unknown token instead."""
+    encoding = tokenizer.encode(words, is_pretokenized=True)
+    empty = set(range(len(words))) - set(encoding.word_ids)
+    if not empty:
+        return encoding
+    unknown = getattr(tokenizer.model, "unk_token", None)
+    if unknown is not None:
+        words = [unknown if i in empty else w for i, w in enumerate(words)]
+        encoding = tokenizer.encode(words, is_pretokenized=True)
+        empty = set(range(len(words))) - set(encoding.word_ids)
+    if empty:
+        first = min(empty)
+        raise WordError(first, f"word {words[first]!r} gives no subword and "
+                        "the tokenizer has no unknown token to stand for it")
+    return encoding
 
 
 def align_labels(word_ids, word_labels, every_subword: bool = False):
@@ -100,45 +156,120 @@ def align_labels(word_ids, word_labels, every_subword: bool = False):
     return labels
 
 
-def words_from_subwords(word_ids, subword_values):
-    """Back to one value per word: the value of each word's first subword."""
+def words_from_subwords(word_ids, subword_values, length: int):
+    """Back to one value per word: the value of each word's first subword.
+    Refuses, rather than misalign, unless each of ``length`` words has one."""
     values, previous = [], None
     for word, value in zip(word_ids, subword_values, strict=True):
         if word is not None and word != previous:
             values.append(value)
         previous = word
+    if len(values) != length:
+        raise ValueError(f"{len(values)} values for {length} words")
     return values
 # --8<-- [end:align]
 
 
 # --8<-- [start:split]
-class TooLongError(ValueError):
+class TooLongError(WordError):
     def __init__(self, index: int, word: str, count: int, max_length: int):
-        self.index = index  # position of the word in its sentence
         super().__init__(
-            f"word {word!r} has {count} subwords; with [CLS] and [SEP] "
+            index, f"word {word!r} has {count} subwords; with [CLS] and [SEP] "
             f"it does not fit in --max-length {max_length}"
         )
 
 
-def split_long(words, tokenizer, max_length):
-    """Cut ``words`` into consecutive pieces whose encodings, special tokens
-    included, have at most ``max_length`` subwords; never cut inside a word.
-    Returns a list of (start, end) word ranges."""
-    specials = tokenizer.num_special_tokens_to_add(is_pair=False)
-    word_ids = tokenizer.encode(words, is_pretokenized=True).word_ids
+def subword_counts(words, tokenizer, max_length):
+    """Subwords per word, from one encoding of the sentence, and the room
+    for them in a piece once the special tokens are counted."""
+    word_ids = encode_words(words, tokenizer).word_ids
     counts = [word_ids.count(i) for i in range(len(words))]
-    pieces, start, used = [], 0, 0
+    room = max_length - tokenizer.num_special_tokens_to_add(is_pair=False)
     for i, count in enumerate(counts):
-        if count + specials > max_length:
+        if count > room:
             raise TooLongError(i, words[i], count, max_length)
-        if used + count + specials > max_length:
-            pieces.append((start, i))
-            start, used = i, 0
-        used += count
-    pieces.append((start, len(words)))
+    return counts, room
+
+
+def cut_quality(tags):
+    """How good a cut before each word is: 2 between two O words, 1 at the
+    edge of an entity, 0 inside one (the ends of the sentence count 2)."""
+    inside = {i for _, start, end in spans(tags) for i in range(start + 1, end)}
+    return [2 if j in (0, len(tags)) or tags[j - 1] == tags[j] == "O"
+            else 0 if j in inside else 1 for j in range(len(tags) + 1)]
+
+
+def next_cut(counts, start, room, quality):
+    """Where the piece that begins at ``start`` ends: at the best kind of
+    cut that leaves it within ``room`` subwords, as late as possible."""
+    end, used = start, 0
+    while end < len(counts) and used + counts[end] <= room:
+        used += counts[end]
+        end += 1
+    if end == len(counts):
+        return end
+    return max(range(start + 1, end + 1), key=lambda j: (quality[j], j))
+
+
+def split_long(words, tokenizer, max_length, tags=None):
+    """Cut ``words`` into consecutive pieces whose encodings, special tokens
+    included, have at most ``max_length`` subwords; never cut inside a
+    word, and given ``tags``, inside an entity only if it alone is too long.
+    Returns a list of (start, end) word ranges."""
+    counts, room = subword_counts(words, tokenizer, max_length)
+    quality = cut_quality(tags or ["O"] * len(words))
+    pieces, start = [], 0
+    while start < len(words):
+        end = next_cut(counts, start, room, quality)
+        pieces.append((start, end))
+        start = end
     return pieces
+
+
+def piece_tags(tags, pieces, scheme=None):
+    """The tags of each piece. The pieces of a cut sentence are written
+    again in ``scheme`` (by default the tags' own), so that each is valid
+    alone: an entity cut in two starts again with B- in BIO2 and IOBES, and
+    in IOB1 a B- that only marked a neighbour in the previous piece goes."""
+    if len(pieces) == 1:
+        return [tags]
+    scheme = scheme or guess_scheme(tags)
+    return [convert(tags[start:end], scheme) for start, end in pieces]
 # --8<-- [end:split]
+
+
+# --8<-- [start:windows]
+def windows(words, tokenizer, max_length, stride, tags=None):
+    """Overlapping pieces: each one repeats at most ``stride`` subwords
+    from the end of the one before, as context, and starts outside an
+    entity where it can. Returns (start, end) word ranges."""
+    counts, room = subword_counts(words, tokenizer, max_length)
+    quality = cut_quality(tags or ["O"] * len(words))
+    pieces, start = [], 0
+    while True:
+        end = next_cut(counts, start, room, quality)
+        pieces.append((start, end))
+        if end == len(words):
+            return pieces
+        starts = [j for j in range(start + 1, end + 1)
+                  if sum(counts[j:end]) <= stride
+                  and next_cut(counts, j, room, quality) > end]
+        start = min(starts, key=lambda j: (quality[j] == 0, j))
+
+
+def merge_windows(pieces, piece_values, length: int):
+    """One value per word from overlapping windows: a word takes the value
+    of the window where it has the most context on its shorter side."""
+    best = [None] * length
+    for (start, end), values in zip(pieces, piece_values, strict=True):
+        for i, value in zip(range(start, end), values, strict=True):
+            context = min(i - start, end - 1 - i)
+            if best[i] is None or context > best[i][0]:
+                best[i] = (context, value)
+    if None in best:
+        raise ValueError(f"word {best.index(None)} is in no window")
+    return [value for _, value in best]
+# --8<-- [end:windows]
 
 
 if __name__ == "__main__":
@@ -166,5 +297,21 @@ if __name__ == "__main__":
 
     # --8<-- [start:show_back]
     predicted = [t if t != IGNORE else "?" for t in first]
-    print(words_from_subwords(encoding.word_ids, predicted))
+    print(words_from_subwords(encoding.word_ids, predicted, len(words)))
     # --8<-- [end:show_back]
+
+    # --8<-- [start:show_bert]
+    bert = load_tokenizer(UNCASED_VOCAB)
+    german = ["Jürgen", "Weiß", "won", "2-1", "."]
+    print(tokenizer.encode(german, is_pretokenized=True).tokens)
+    print(bert.encode(german, is_pretokenized=True).tokens)
+    # --8<-- [end:show_bert]
+
+    # --8<-- [start:show_empty]
+    spaced = ["Oslo", "\u200b", "Lima"]  # the middle word: a zero-width space
+    lost = bert.encode(spaced, is_pretokenized=True)
+    print(lost.tokens, lost.word_ids)
+    kept = encode_words(spaced, bert)
+    print(kept.tokens, kept.word_ids)
+    print(words_from_subwords(kept.word_ids, kept.tokens, len(spaced)))
+    # --8<-- [end:show_empty]

@@ -34,8 +34,8 @@ def test_sample_converts_to_bio2_and_keeps_two_columns():
     status, out, err = run(SAMPLE, "--scheme", "bio2")
     assert (status, err) == (0, "")
     blocks = [b.splitlines() for b in out.strip("\n").split("\n\n")]
-    assert len(blocks) == 3
-    assert blocks[1][2:6] == ["Meridian B-ORG", "United I-ORG", "Kestrel B-ORG", "Bank I-ORG"]
+    assert len(blocks) == 4 and blocks[0] == ["-DOCSTART- O"]
+    assert blocks[2][2:6] == ["Meridian B-ORG", "United I-ORG", "Kestrel B-ORG", "Bank I-ORG"]
     assert all(len(line.split()) == 2 for block in blocks for line in block)
 
 
@@ -49,7 +49,8 @@ BAD = {  # input, line of the error, start of the message
     "columns": (b"Oslo NNP I-LOC\nis VBZ\n", 2, "2 columns, expected 3"),
     "tag": (b"Oslo NNP X-LOC\n", 1, "tag 'X-LOC' is not O"),
     "long word": (b"Oslo I-LOC\nMississippiriver I-PER\n", 2, "word 'Mississippiriver' has 12"),
-    "bytes": (b"Oslo I-LOC\nM\xe4lm\xf6 I-LOC\n", 2, "bytes that are not UTF-8"),
+    "bytes": (b"Oslo I-LOC\nM\xe4lm\xf6 I-LOC\n", 2, "byte 0xe4 (byte 2 of the line) is not valid utf-8"),
+    "prefix": (b"Oslo I-LOC\nis X-LOC\n", 2, "tag 'X-LOC' is not O or B-/I-/E-/S-/L-/U- plus a type"),
 }
 
 
@@ -63,7 +64,9 @@ def test_an_error_after_good_sentences_still_writes_nothing(case):
     assert err.count("\n") == 1 and err.endswith("\n")
 
 
-@pytest.mark.parametrize(("data", "line"), [(b"", 1), (b"\n\n\n", 3)])
+@pytest.mark.parametrize(
+    ("data", "line"), [(b"", 1), (b"\n\n\n", 3), (b"-DOCSTART- -X- O\n\n-DOCSTART- -X- O\n", 3), (b"\xef\xbb\xbf", 1)]
+)
 def test_input_without_any_line_of_text_exits_2(data, line):
     assert run("-", stdin=data) == (2, "", f"error: <stdin>:{line}: no sentences (expected token lines)\n")
 
@@ -87,7 +90,12 @@ def test_a_missing_file_is_named(tmp_path):
     [
         ((), "the following arguments are required: INPUT"),
         ((SAMPLE, "--max-length", "2"), "--max-length must be at least 3"),
-        ((SAMPLE, "--scheme", "bilou"), "argument --scheme: invalid choice: 'bilou'"),
+        ((SAMPLE, "--scheme", "bioes"), "argument --scheme: invalid choice: 'bioes'"),
+        ((SAMPLE, "--encoding", "latin-9x"), "--encoding latin-9x: unknown encoding: latin-9x"),
+        ((SAMPLE, "--encoding", "rot13"), "--encoding rot13: 'rot13' is not a text encoding"),
+        ((SAMPLE, "--stride", "128"), "--stride must be at least 1 and below --max-length"),
+        ((SAMPLE, "--max-length", "8", "--stride", "9"), "--stride must be at least 1 and below"),
+        ((SAMPLE, "--stride", "0"), "--stride must be at least 1 and below"),
         ((SAMPLE, "--tokenizer", "no/such/tokenizer.json"), "--tokenizer no/such/tokenizer.json: "),
         ((SAMPLE, "--tokenizer", "no/such/vocab.txt"), "--tokenizer no/such/vocab.txt: "),
     ],
@@ -106,38 +114,87 @@ def test_help_exits_0():
     assert out.startswith("usage: python -m snippets.ner.preprocess") and "--max-length N" in out
 
 
+GERMAN = "snippets/ner/corpus/german-latin1.txt"
+BERT = ("--tokenizer", "snippets/ner/corpus/vocab-uncased.txt", "--scheme", "bio2", "--max-length", "24")
+
+
+def test_latin1_cp1252_and_bom_prefixed_utf8_give_the_same_output(tmp_path):
+    text = (ROOT / GERMAN).read_bytes().decode("latin-1")
+    status, expected, err = run(GERMAN, "--encoding", "latin-1", *BERT)
+    assert (status, err) == (0, "")
+    assert expected.startswith("-DOCSTART- O\n\nJürgen B-PER\nMüller I-PER\n")
+    assert expected.count("-DOCSTART- O\n\n") == 2
+    for encoding, data in [("cp1252", text.encode("cp1252")), ("utf-8", b"\xef\xbb\xbf" + text.encode())]:
+        path = tmp_path / f"{encoding}.txt"
+        path.write_bytes(data)
+        assert run(str(path), "--encoding", encoding, *BERT) == (0, expected, "")
+
+
+def test_drop_docstart_leaves_out_the_document_lines():
+    status, out, _ = run(GERMAN, "--encoding", "latin-1", "--drop-docstart")
+    assert status == 0 and "-DOCSTART-" not in out
+    assert out.startswith("Jürgen I-PER\n") and out.endswith("Köln I-LOC\n1996-08-22 O\n\n")
+
+
+def test_stride_writes_overlapping_windows():
+    sentence = b"Lena B-PER\nOkafor I-PER\nmet O\nQuentin B-PER\nWolfe I-PER\nin O\nRiga B-LOC\n. O\n"
+    status, out, err = run("-", "--max-length", "14", "--stride", "6", stdin=sentence)
+    assert (status, err) == (0, "")
+    windows = [[line.split()[0] for line in block.splitlines()] for block in out.strip().split("\n\n")]
+    assert windows == [["Lena", "Okafor", "met"], ["met", "Quentin", "Wolfe", "in"], ["in", "Riga", "."]]
+
+
+def test_an_empty_word_is_refused_with_its_line_when_it_cannot_be_unknown(page):
+    from tokenizers import Tokenizer, models, normalizers
+
+    tokenizer = Tokenizer(models.BPE({"a": 0}, []))
+    tokenizer.normalizer = normalizers.BertNormalizer()
+    with pytest.raises(page.ConllError, match=r"^x:3: word '\\u200b' gives no subword"):
+        page.preprocess("a O\n\n\u200b O\n".encode(), "x", tokenizer, 10, None)
+
+
 @st.composite
 def corpora(draw):
     """Random valid CoNLL text in one scheme, and its sentences as (words, tags)."""
     scheme = draw(st.sampled_from(SCHEMES))
     sentences = []
     for _ in range(draw(st.integers(1, 4))):
-        words = draw(st.lists(st.sampled_from(["Oslo", "in", "Lena", "Xq", "Abcdefg", "."]), min_size=1, max_size=10))
-        kinds = draw(st.lists(st.sampled_from([None, "PER", "LOC"]), min_size=len(words), max_size=len(words)))
-        entities = [(k, i, i + 1) for i, k in enumerate(kinds) if k]
+        words, entities = [], []
+        for _ in range(draw(st.integers(1, 6))):
+            length = draw(st.integers(1, 3))
+            kind = draw(st.sampled_from([None, None, "PER", "LOC"]))
+            if kind:
+                entities.append((kind, len(words), len(words) + length))
+            words += draw(st.lists(st.sampled_from(["Oslo", "in", "Lena", "Xq", "Abcdefg", "."]),
+                                   min_size=length, max_size=length))
         sentences.append((words, from_spans(entities, len(words), scheme)))
     text = "\n\n".join("\n".join(f"{w} X {t}" for w, t in zip(*s, strict=True)) for s in sentences) + "\n"
+    if draw(st.booleans()):
+        text = "-DOCSTART- -X- O\n\n" + text
     return text, sentences
 
 
 @FAST
-@given(corpus=corpora(), scheme=st.sampled_from(SCHEMES), max_length=st.integers(10, 20))
-def test_output_keeps_every_token_in_order_and_spans_survive(page, corpus, scheme, max_length):
+@given(corpus=corpora(), scheme=st.sampled_from([None, *SCHEMES]), max_length=st.integers(10, 20))
+def test_output_keeps_every_token_in_order_and_reads_back_the_same(page, corpus, scheme, max_length):
     text, sentences = corpus
     tokenizer = page.load_tokenizer()
     out = page.preprocess(text.encode(), "x", tokenizer, max_length, scheme)
-    rows = [line.split() for line in out.splitlines() if line]
+    rows = [line.split() for line in out.splitlines() if line and not line.startswith("-DOCSTART-")]
     assert [w for w, _ in rows] == [w for words, _ in sentences for w in words]
+    assert out.startswith("-DOCSTART- O\n\n") == text.startswith("-DOCSTART-")
     pieces = page.parse_conll(out)
     for piece in pieces:
         assert len(tokenizer.encode(piece.tokens, is_pretokenized=True).ids) <= max_length
-    # back to the input's scheme, sentence by sentence, nothing changed
-    tags = [t for _, t in rows]
+    # an entity is cut only if it alone does not fit (then it is read back as two or more)
+    def fits(words, start, end):
+        return len(tokenizer.encode(words[start:end], is_pretokenized=True).ids) <= max_length
+
+    whole = sum(1 for words, tags in sentences for _, a, b in spans(tags) if fits(words, a, b))
+    cut = sum(1 for words, tags in sentences for _, a, b in spans(tags) if not fits(words, a, b))
+    found = sum(len(spans(p.tags)) for p in pieces)
+    assert found >= whole + 2 * cut and (cut or found == whole)
+    # the types of all tags survive, and the output read again gives the same output
     original = [t for _, ts in sentences for t in ts]
-    assert sum(len(spans(p.tags)) for p in pieces) == sum(len(spans(ts)) for _, ts in sentences)
-    assert [t.partition("-")[2] for t in tags] == [t.partition("-")[2] for t in original]
-    start = 0
-    for words, sentence_tags in sentences:
-        mine = tags[start : start + len(words)]
-        start += len(words)
-        assert page.convert(page.convert(sentence_tags, scheme), "iob1") == page.convert(mine, "iob1")
+    assert [t.partition("-")[2] for _, t in rows] == [t.partition("-")[2] for t in original]
+    assert page.preprocess(out.encode(), "y", tokenizer, max_length, scheme) == out

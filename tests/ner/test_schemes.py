@@ -43,11 +43,13 @@ FAST = settings(
     ],
 )
 def test_tricky_cases_in_every_scheme(page, iob1, bio2, iobes, entities):
-    for tags in (iob1, bio2, iobes):
+    bilou = [t.replace("E-", "L-").replace("S-", "U-") for t in iobes]
+    for tags in (iob1, bio2, iobes, bilou):
         assert page.spans(tags) == entities
         assert page.convert(tags, "iob1") == iob1
         assert page.convert(tags, "bio2") == bio2
         assert page.convert(tags, "iobes") == iobes
+        assert page.convert(tags, "bilou") == bilou
 
 
 def test_stray_inside_tags_start_an_entity_as_conlleval_does(page):
@@ -58,7 +60,7 @@ def test_stray_inside_tags_start_an_entity_as_conlleval_does(page):
 
 def test_unknown_scheme_is_refused(page):
     with pytest.raises(ValueError, match="unknown scheme"):
-        page.convert(["O"], "bilou")
+        page.convert(["O"], "bioes")
 
 
 @st.composite
@@ -97,3 +99,36 @@ def test_scores_edge_cases(page):
     # a wrong type is a miss even with the right borders; schemes may differ
     assert page.entity_scores([["I-LOC"]], [["S-ORG"]]) == (0.0, 0.0, 0.0)
     assert page.entity_scores([["I-LOC", "O"]], [["S-LOC", "O"]]) == (1.0, 1.0, 1.0)
+
+
+def test_guess_scheme_reads_what_the_tags_show(page):
+    assert page.guess_scheme(["S-PER", "O"]) == "iobes"
+    assert page.guess_scheme(["B-PER", "L-PER"]) == "bilou"
+    assert page.guess_scheme(["I-PER", "O"]) == "iob1"
+    assert page.guess_scheme(["B-PER", "I-PER"]) == "bio2"
+    assert page.guess_scheme(["O"]) == "bio2"
+
+
+def test_strict_spans_keep_only_well_formed_entities(page):
+    assert page.strict_spans(["I-PER", "I-PER", "O"], "bio2") == []
+    assert page.strict_spans(["B-PER", "I-LOC", "B-X", "I-X", "S-Y"], "bio2") == [("PER", 0, 1), ("X", 2, 4)]
+    iobes = ["B-PER", "I-PER", "O", "S-X", "B-Y", "E-Y", "B-Z", "I-Z", "E-Z", "B-A", "E-B", "I-C"]
+    assert page.strict_spans(iobes, "iobes") == [("X", 3, 4), ("Y", 4, 6), ("Z", 6, 9)]
+    assert page.strict_spans(["U-X", "B-Y", "L-Y"], "bilou") == [("X", 0, 1), ("Y", 1, 3)]
+    # well-formed tags read the same either way
+    tags = ["B-PER", "E-PER", "O", "S-LOC"]
+    assert page.strict_spans(tags, "iobes") == page.spans(tags)
+
+
+def test_strict_and_lenient_scores_of_the_page_example(page):
+    assert page.entity_scores(page.gold, page.predicted) == (1.0, 1.0, 1.0)
+    assert page.entity_scores(page.gold, page.predicted, strict="bio2") == pytest.approx((1.0, 0.5, 2 / 3))
+
+
+def test_conlleval_report_counts_per_type(page):
+    lines = page.conlleval_report([["B-PER", "I-PER", "O", "B-LOC"]], [["B-PER", "I-PER", "O", "B-ORG"]]).splitlines()
+    assert lines[0] == "processed 4 tokens with 2 phrases; found: 2 phrases; correct: 1."
+    assert lines[1] == "accuracy:  75.00%; precision:  50.00%; recall:  50.00%; FB1:  50.00"
+    assert lines[2] == "              LOC: precision:   0.00%; recall:   0.00%; FB1:   0.00  0"
+    assert lines[3].endswith("ORG: precision:   0.00%; recall:   0.00%; FB1:   0.00  1")
+    assert lines[4].endswith("PER: precision: 100.00%; recall: 100.00%; FB1: 100.00  1")
