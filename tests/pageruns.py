@@ -5,9 +5,10 @@ takes the ``page``, ``tf_page`` or ``torch_page`` fixture, in a module that decl
 ``PAGE = "docs/<group>/<page>.md"``, is a *page test*: it was executed inside that page's
 run (see ``tooling.pagerun``), and here it only reports the outcome recorded there.
 
-Parallel where it pays: page runs and the site build are subprocesses, so after collection
-they are started in the background, at most one per CPU core, longest first (by the last
-measured time), while this process goes through the quick tests; a test that needs a page
+Parallel where it pays: page runs and the site build are subprocesses, so they are started
+in the background (for the whole suite as the session starts, before collection, which
+imports every test module; otherwise after collection), at most one per CPU core, longest
+first (by the last measured time), while this process goes through the quick tests; a test that needs a page
 waits for that page's run. The tests are ordered to match: quick tests first, then the tests
 of the built site, then the pages in the order they were started. (pytest-xdist was measured
 and dropped: its ``--dist loadgroup`` does not group with pytest 9.2's node ids,
@@ -32,7 +33,7 @@ from tooling.pagerun import (
     page_steps,
     reading_paths,
 )
-from tooling.pages import ROOT
+from tooling.pages import ROOT, markdown_pages
 
 _pool: ThreadPoolExecutor | None = None
 _started: dict[object, Future] = {}  # page path, or "site", to its background job
@@ -162,9 +163,45 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=key)
 
 
+def _start(config: pytest.Config, wanted: list) -> None:
+    """Queue the jobs of ``wanted`` ("site" first, then pages longest first) not yet started."""
+    global _pool
+    if _pool is None:
+        _environ.update(os.environ)
+        _pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="pagerun")
+    update = config.getoption("--update-outputs")
+    if "site" in wanted:  # the longest job of all: start it first
+        wanted = ["site"] + [what for what in wanted if what != "site"]
+    for what in wanted:
+        if what in _started:
+            continue
+        if what == "site":
+            from tests.conftest import build_site
+
+            _started["site"] = _pool.submit(build_site)
+        else:
+            _started[what] = _pool.submit(check_page, what, update, _environ)
+
+
+def _whole_suite(config: pytest.Config) -> bool:
+    """True for a plain ``pytest`` (``make test``): every page and the site will be needed."""
+    option = config.option
+    narrowed = option.keyword or option.markexpr or getattr(option, "lf", False) or getattr(option, "deselect", None)
+    return config.args_source == pytest.Config.ArgsSource.TESTPATHS and not (narrowed or option.collectonly)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session):
+    """For the whole suite, start the background jobs before collection, which imports every
+    test module: seconds in which the other cores would only wait."""
+    if _whole_suite(session.config):
+        seconds = last_seconds()
+        pages = sorted((page.resolve() for page in markdown_pages()), key=lambda p: -_expected_seconds(p, seconds))
+        _start(session.config, ["site", *pages])
+
+
 def pytest_collection_finish(session):
     """Start the site build and the page runs in the background, as many at once as cores."""
-    global _pool
     if session.config.option.collectonly or not session.items:
         return
     wanted = []
@@ -172,19 +209,7 @@ def pytest_collection_finish(session):
         kind, what = _wanted(item)
         if kind and what not in wanted:
             wanted.append(what)
-    if "site" in wanted:  # the longest job of all: start it first
-        wanted.remove("site")
-        wanted.insert(0, "site")
-    _environ.update(os.environ)
-    _pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="pagerun")
-    update = session.config.getoption("--update-outputs")
-    for what in wanted:
-        if what == "site":
-            from tests.conftest import build_site
-
-            _started["site"] = _pool.submit(build_site)
-        else:
-            _started[what] = _pool.submit(check_page, what, update, _environ)
+    _start(session.config, wanted)
 
 
 def pytest_sessionfinish(session):
