@@ -16,14 +16,22 @@
 # This tutorial follows one path from raw CoNLL files to predictions: read the
 # shipped corpus, convert the tags to BIO2, tokenize into subwords, align the
 # labels, train a small bidirectional LSTM in PyTorch and then the same
-# model in Keras, and score both with entity-level F1 on the test split,
-# whose names never occur in training. A model can only succeed by reading
-# the context around a name and the subword pieces of the name itself.
+# model in Keras, and score both with entity-level F1 on two test splits
+# whose names never occur in training:
+#
+# - `test` has new names in the sentence templates of training: the
+#   names are new, the words around them are familiar;
+# - `test-new` has new names in templates held out from training: the
+#   words around the names are new too.
+#
+# The first score says how well a tagger handles new names; the second, how
+# well it handles new sentences, which is what a tagger meets in use.
 #
 # ## Data and subwords
 #
 # The helpers come from the earlier pages of this section: `read_conll`
-# (data), `encode_sentences` (batching: BIO2 tags, split pieces, first-subword
+# (data, which also describes how the splits are generated),
+# `encode_sentences` (batching: BIO2 tags, split pieces, first-subword
 # labels with -100 elsewhere).
 
 # %%
@@ -37,7 +45,7 @@ from snippets.ner.subwords import load_tokenizer
 torch.manual_seed(0)
 tokenizer = load_tokenizer()
 splits = {name: read_conll(CORPUS / f"{name}.txt")
-          for name in ("train", "dev", "test")}
+          for name in ("train", "dev", "test", "test-new")}
 encoded = {name: encode_sentences(sentences, tokenizer, max_length=64)
            for name, sentences in splits.items()}
 print({name: len(pieces) for name, pieces in encoded.items()})
@@ -94,12 +102,14 @@ for _epoch in range(3):
 print(f"{len(losses)} steps")
 
 # %% [markdown]
-# ## Entity-level F1 on unseen names
+# ## Entity-level F1: new names, then new sentences
 #
 # Predictions are made per subword; `words_from_subwords` keeps the
 # prediction of each word's first subword, which gives one tag per word, and
 # `entity_scores` counts an entity as found only if type and both
-# boundaries are right, as the CoNLL evaluation script does.
+# boundaries are right, as the CoNLL evaluation script does. The rows are
+# the development split, `test` (new names, seen templates) and `test-new`
+# (new names, new templates).
 
 # %%
 from snippets.ner.schemes import entity_scores
@@ -122,12 +132,72 @@ def evaluate(sentences):
 
 
 model.eval()
-for name in ("dev", "test"):
-    precision, recall, f1 = evaluate(splits[name])
-    print(f"{name}: precision {precision:.2f} recall {recall:.2f} "
+torch_scores = {name: evaluate(splits[name])
+                for name in ("dev", "test", "test-new")}
+for name, (precision, recall, f1) in torch_scores.items():
+    print(f"{name:8}  precision {precision:.2f}  recall {recall:.2f}  "
           f"F1 {f1:.2f}")
-assert f1 >= 0.90, f1
-assert precision >= 0.85 and recall >= 0.85, (precision, recall)
+
+seen, new = torch_scores["test"], torch_scores["test-new"]
+assert seen[2] >= 0.90 and min(seen[:2]) >= 0.85, seen
+assert 0.20 <= new[2] <= 0.50, new  # far lower: the prose below says so
+
+# %% [markdown]
+# On new names in familiar sentences the tagger scores high. On sentences
+# built from templates it has never seen, its F1 is far lower: the
+# `test-new` row, not the `test` row, is the honest measure of how this
+# tagger generalizes. Two counts on `test-new` show where the score
+# goes: the words it wrongly tags as (parts of) names, and the true
+# entities it finds with the right words but the wrong type.
+
+# %%
+from collections import Counter
+
+from snippets.ner.schemes import entity_sets
+
+train_words = {word for s in splits["train"] for word in s.tokens}
+held_out = splits["test-new"]
+guessed = [predict(s.tokens) for s in held_out]
+false_names = Counter(
+    word for s, tags in zip(held_out, guessed, strict=True)
+    for word, gold_tag, tag in zip(s.tokens, s.tags, tags, strict=True)
+    if gold_tag == "O" and tag != "O")
+unseen = sum(n for word, n in false_names.items() if word not in train_words)
+print("most often taken for names:",
+      " ".join(word for word, _ in false_names.most_common(6)))
+print(f"{unseen} of these {false_names.total()} words never occur in training")
+
+true, found = entity_sets([s.tags for s in held_out], guessed)
+found_words = {(n, start, end) for n, _, start, end in found}
+wrong_type = {e for e in true - found if (e[0], *e[2:]) in found_words}
+print(f"{len(true)} entities: {len(true & found)} found, "
+      f"{len(wrong_type)} found with the wrong type")
+
+for n in (1, 17):
+    print(" ".join(f"{w}/{t}" for w, t in zip(held_out[n].tokens, guessed[n],
+                                              strict=True)))
+
+assert unseen >= 0.95 * false_names.total(), false_names
+assert len(wrong_type) >= len(true) / 4, (len(wrong_type), len(true))
+rain, prize = guessed[1], guessed[17]  # the two sentences printed above
+assert rain[3] != "O" and prize[1] != "O"  # match, prize
+# a type, and not the right one: Linvi and Gaden are places, Gasa a person
+assert all(tag[2:] not in ("", "LOC") for tag in (rain[5], rain[7])), rain
+assert prize[4][2:] not in ("", "PER"), prize
+
+# %% [markdown]
+# Nearly every word taken for a name is one the tagger never saw in
+# training. That fits how the corpus is made: a word of the training split
+# is a word of its templates, a number, a weekday, a date or a name. A
+# tagger can learn the first four kinds and take everything else for a name
+# without making that mistake once in training; the held-out templates
+# bring ordinary words it has never seen, and it takes many of them for
+# names. In short, the tagger has learnt the templates' context words, and
+# new sentences do not have them. The types suffer too: with
+# context words it has never seen, the tagger has little to tell a place
+# from a person or an organisation. In the two sentences above, `match` and
+# `prize` are taken for names, and the places Linvi and Gaden and the
+# person Gasa get a wrong type.
 
 # %% [markdown]
 # ## The same tagger in Keras
@@ -199,20 +269,28 @@ def keras_predict(sentences):
             for e, row, words in zip(encodings, best, sentences, strict=True)]
 
 
-for name in ("dev", "test"):
+keras_scores = {}
+for name in ("dev", "test", "test-new"):
     gold = [s.tags for s in splits[name]]
     predicted = keras_predict([s.tokens for s in splits[name]])
-    k_precision, k_recall, k_f1 = entity_scores(gold, predicted)
-    print(f"{name}: precision {k_precision:.2f} recall {k_recall:.2f} "
-          f"F1 {k_f1:.2f}")
-assert k_f1 >= 0.90, k_f1
-assert k_precision >= 0.85 and k_recall >= 0.85, (k_precision, k_recall)
+    keras_scores[name] = entity_scores(gold, predicted)
+    precision, recall, f1 = keras_scores[name]
+    print(f"{name:8}  precision {precision:.2f}  recall {recall:.2f}  "
+          f"F1 {f1:.2f}")
+
+seen, new = keras_scores["test"], keras_scores["test-new"]
+assert seen[2] >= 0.90 and min(seen[:2]) >= 0.85, seen
+assert 0.12 <= new[2] <= 0.50, new
 
 # %% [markdown]
+# The Keras tagger shows the same gap: a high F1 on new names in seen
+# templates, a far lower one on the held-out templates, whose row is again
+# the one to quote.
+#
 # ### Keras and PyTorch side by side
 #
-# The two models have the same layers and sizes and reach similar scores;
-# what differs is where the bookkeeping lives.
+# The two models have the same layers and sizes and reach similar scores
+# on the seen templates; what differs is where the bookkeeping lives.
 #
 # - **Padding.** PyTorch's LSTM sees the padded steps: right padding keeps
 #   them from reaching the forward direction, but the backward direction
@@ -233,7 +311,8 @@ assert k_precision >= 0.85 and k_recall >= 0.85, (k_precision, k_recall)
 # ## New sentences
 #
 # The PyTorch tagger reads plain text split on spaces, names it has never
-# seen included.
+# seen included. These two sentences follow templates of the training
+# split, the kind of sentence it tags well.
 
 # %%
 for text in ["Ayesha Mbeki joined Polaris Bank as chief executive .",

@@ -163,6 +163,18 @@ TEMPLATES = [
     "{MISC} voters went to the polls on {DAY} .",
     "A spokesman for {PER} said the {MISC} bid had failed .",
 ]
+# Held out: only the "test-new" split uses these, so none of its sentences
+# follows a template that training has seen.
+NEW_TEMPLATES = [
+    "{ORG} agreed to buy {ORG} for {NUM} billion dollars .",
+    "{PER} , who leads {ORG} , denied the report .",
+    "Thousands marched through {LOC} to support {PER} .",
+    "According to {ORG} , unemployment in {LOC} reached {NUM} percent .",
+    "{MISC} farmers protested outside the headquarters of {ORG} .",
+    "Rain delayed the match between {LOC} and {LOC} .",
+    "In {LOC} , {PER} won the {MISC} title .",
+    "The prize went to {PER} .",
+]
 POS = {
     ".": ".", ",": ",", "-": ":", "the": "DT", "The": "DT", "a": "DT",
     "A": "DT", "in": "IN", "on": "IN", "from": "IN", "to": "TO", "by": "IN",
@@ -176,10 +188,16 @@ POS = {
     "failed": "VBN", "comment": "VB", "cut": "VB", "meet": "VB",
     "would": "MD", "will": "MD", "first": "JJ", "new": "JJ", "next": "JJ",
     "chief": "JJ", "close": "RB", "well": "RB", "twice": "RB",
+    "agreed": "VBD", "buy": "VB", "who": "WP", "leads": "VBZ",
+    "denied": "VBD", "through": "IN", "support": "VB", "According": "VBG",
+    "reached": "VBD", "protested": "VBD", "outside": "IN", "In": "IN",
+    "delayed": "VBD", "won": "VBD", "marched": "VBD", "billion": "CD",
+    "dollars": "NNS", "Thousands": "NNS", "farmers": "NNS",
 }
 CHUNK = {"DT": "NP", "NN": "NP", "NNS": "NP", "NNP": "NP", "JJ": "NP",
          "CD": "NP", "PRP": "NP", "IN": "PP", "TO": "PP", "VBD": "VP",
-         "VBN": "VP", "VB": "VP", "MD": "VP", "RB": "ADVP"}
+         "VBN": "VP", "VB": "VP", "MD": "VP", "RB": "ADVP", "WP": "NP",
+         "VBZ": "VP", "VBG": "PP"}
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 # --8<-- [end:templates]
 
@@ -227,18 +245,22 @@ def fill(template: str, pool: dict, rng: random.Random) -> list[tuple]:
 
 def generate_split(split: str, sentences: int, seed: int = 0) -> str:
     """A whole split as CoNLL text, a -DOCSTART- line every 20 sentences."""
-    pool = name_pools(seed)[split]
+    names, templates = SOURCES.get(split, (split, TEMPLATES))
+    pool = name_pools(seed)[names]
     rng = random.Random(f"{seed}-{split}")
     lines = []
     for index in range(sentences):
         if index % 20 == 0:
             lines += ["-DOCSTART- -X- -X- O", ""]
-        rows = fill(rng.choice(TEMPLATES), pool, rng)
+        rows = fill(rng.choice(templates), pool, rng)
         lines += [" ".join(row) for row in rows] + [""]
     return "\n".join(lines)
 
 
-SIZES = {"train": 1200, "dev": 200, "test": 300}
+# Sentences per split. "test" has new names in the training templates;
+# "test-new" has test names in the held-out templates.
+SIZES = {"train": 1200, "dev": 200, "test": 300, "test-new": 200}
+SOURCES = {"test-new": ("test", NEW_TEMPLATES)}  # names, templates
 
 
 def write_corpus(folder: Path, seed: int = 0) -> None:
@@ -263,7 +285,7 @@ if __name__ == "__main__":
         sentences = read_conll(CORPUS / f"{split}.txt")
         tokens = sum(len(s.tokens) for s in sentences)
         types = Counter(t[2:] for s in sentences for t in s.tags if t != "O")
-        print(f"{split:5} {len(sentences):4} sentences {tokens:5} tokens",
+        print(f"{split:8} {len(sentences):4} sentences {tokens:5} tokens",
               dict(sorted(types.items())))
     # --8<-- [end:corpus]
 

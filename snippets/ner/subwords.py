@@ -83,8 +83,8 @@ def load_tokenizer(path: Path = TOKENIZER,
         return Tokenizer.from_file(str(path))
     vocab = models.WordPiece.read_file(str(path))
     if lowercase is None:  # an uncased vocabulary has no capitals
-        lowercase = not any(piece[1:-1] not in ("PAD", "UNK", "CLS", "SEP",
-                                                "MASK") and piece != piece.lower()
+        special = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"}
+        lowercase = not any(piece not in special and piece != piece.lower()
                             for piece in vocab)
     tokenizer = Tokenizer(models.WordPiece(vocab, unk_token="[UNK]"))
     # cleans control characters, spaces out Chinese characters, and (when

@@ -30,6 +30,48 @@ def test_test_names_never_occur_anywhere_in_training(page):
     assert names and not names & train_tokens
 
 
+def test_held_out_names_never_occur_anywhere_in_training(page):
+    train_tokens = {t for s in page.read_conll(page.CORPUS / "train.txt") for t in s.tokens}
+    names = page.entity_words("test-new")
+    assert names and not names & train_tokens
+
+
+def shapes(page, split: str) -> set[str]:
+    """The split's sentences with each name, number, weekday and date replaced by its kind."""
+    found = set()
+    for sentence in page.read_conll(page.CORPUS / f"{split}.txt"):
+        shape = []
+        for token, tag in zip(sentence.tokens, sentence.tags, strict=True):
+            if tag != "O":
+                kind = tag[2:]
+                if shape and shape[-1] == kind:
+                    continue  # the next word of the same name
+            elif token[0].isdigit():
+                kind = "NUM"
+            else:
+                kind = "DAY" if token in page.DAYS else token
+            shape.append(kind)
+        found.add(" ".join(shape))
+    return found
+
+
+def test_test_uses_training_templates_and_test_new_only_held_out_ones(page):
+    train = shapes(page, "train")
+    assert "The MISC government rejected the offer from ORG ." in train
+    assert shapes(page, "test") <= train and shapes(page, "dev") <= train
+    held_out = shapes(page, "test-new")
+    assert len(held_out) == len(page.NEW_TEMPLATES)
+    assert not held_out & (train | shapes(page, "test") | shapes(page, "dev"))
+
+
+def test_every_training_word_outside_the_templates_is_a_name_number_weekday_or_date(page):
+    # the tutorial explains its new-templates score with this
+    template_words = {word for template in page.TEMPLATES for word in template.split()}
+    for sentence in page.read_conll(page.CORPUS / "train.txt"):
+        for token, tag in zip(sentence.tokens, sentence.tags, strict=True):
+            assert tag != "O" or token in template_words or token in page.DAYS or token[0].isdigit(), token
+
+
 def test_name_pools_are_disjoint(page):
     pools = page.name_pools()
     for kind in page.NAMES:
