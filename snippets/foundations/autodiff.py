@@ -56,6 +56,26 @@ f_pt.backward()  # fills .grad of every leaf that requires grad
 print(f"f = {f_pt:.4f}, df/dx = {x_pt.grad:.4f}, df/dy = {y_pt.grad:.4f}")
 # --8<-- [end:torch_backward]
 
+# --8<-- [start:tf_forward]
+x_fw, y_fw = tf.constant(0.5), tf.constant(2.0)
+direction = (tf.constant(1.0), tf.constant(1.0))  # one tangent per input
+with tf.autodiff.ForwardAccumulator(primals=(x_fw, y_fw), tangents=direction) as acc:
+    f_fw = f_tf(x_fw, y_fw)  # values and tangents are computed together
+jvp_tf = acc.jvp(f_fw)  # df/dx·1 + df/dy·1, in the same forward pass
+print(f"forward mode, direction (1, 1): {jvp_tf:.4f}")
+print(f"reverse mode, df/dx + df/dy:    {df_dx + df_dy:.4f}")
+# --8<-- [end:tf_forward]
+
+# --8<-- [start:torch_forward]
+from torch.func import jvp
+
+primals = (torch.tensor(0.5), torch.tensor(2.0))
+direction_pt = (torch.tensor(1.0), torch.tensor(1.0))  # one tangent per input
+f_fw_pt, jvp_pt = jvp(f_torch, primals, direction_pt)  # (value, JVP)
+print(f"forward mode, direction (1, 1): {jvp_pt:.4f}")
+print(f"reverse mode, df/dx + df/dy:    {x_pt.grad + y_pt.grad:.4f}")
+# --8<-- [end:torch_forward]
+
 # --8<-- [start:tf_watch]
 const = tf.constant(3.0)  # a constant is not watched by default
 with tf.GradientTape() as tape:
@@ -204,26 +224,60 @@ print(hess_pt)
 
 # --8<-- [start:tf_no_gradient]
 x = tf.Variable([0.4, 1.6, 2.5])
+logits = tf.Variable([[0.5, 0.0, -0.5]])  # a 3-way categorical distribution
 with tf.GradientTape(persistent=True) as tape:
     rounded = tf.round(x)
     index = tf.argmax(x)
     as_int = tf.cast(x, tf.int32)
-for name, result in [("round", rounded), ("argmax", index), ("cast", as_int)]:
-    print(name, tape.gradient(result, x))
+    drawn = tf.random.stateless_categorical(logits, 4, seed=[0, 1])  # 4 draws
+print("round", tape.gradient(rounded, x))
+print("argmax", tape.gradient(index, x))
+print("cast", tape.gradient(as_int, x))
+print("categorical", drawn.numpy(), tape.gradient(drawn, logits))
 del tape
 # --8<-- [end:tf_no_gradient]
 
 # --8<-- [start:torch_no_gradient]
-from torch.distributions import Normal
+from torch.distributions import Categorical
 
 x_pt = torch.tensor([0.4, 1.6, 2.5], requires_grad=True)
 torch.round(x_pt).sum().backward()
 print("round", x_pt.grad)  # zero almost everywhere: useless for learning
 print("argmax", torch.argmax(x_pt).requires_grad)
 print("cast", x_pt.long().requires_grad)
-mu_pt = torch.tensor(0.0, requires_grad=True)
-print("sample", Normal(mu_pt, 1.0).sample().requires_grad)
+logits_pt = torch.tensor([0.5, 0.0, -0.5], requires_grad=True)
+gen = torch.Generator().manual_seed(0)
+drawn_pt = torch.multinomial(torch.softmax(logits_pt, 0), 4, replacement=True, generator=gen)
+print("multinomial", drawn_pt, drawn_pt.requires_grad)
+print("Categorical.sample", Categorical(logits=logits_pt).sample().requires_grad)
 # --8<-- [end:torch_no_gradient]
+
+# --8<-- [start:tf_kinks]
+zero = tf.Variable(0.0)
+with tf.GradientTape(persistent=True) as tape:
+    at_kink = {"relu": tf.nn.relu(zero), "abs": tf.abs(zero), "maximum(x, 0)": tf.maximum(zero, 0.0)}
+for name, result in at_kink.items():
+    print(f"{name} at x = 0: {tape.gradient(result, zero).numpy()}")
+del tape
+tie = tf.Variable([1.0, 1.0, 0.0])
+with tf.GradientTape() as tape:
+    largest = tf.reduce_max(tie)
+print("reduce_max of [1, 1, 0]:", tape.gradient(largest, tie).numpy())
+# --8<-- [end:tf_kinks]
+
+# --8<-- [start:torch_kinks]
+def maximum_with_zero(t):
+    return torch.maximum(t, torch.zeros(()))
+
+
+for name, fn in [("relu", torch.relu), ("abs", torch.abs), ("maximum(x, 0)", maximum_with_zero)]:
+    zero_pt = torch.tensor(0.0, requires_grad=True)
+    fn(zero_pt).backward()
+    print(f"{name} at x = 0: {zero_pt.grad.item()}")
+tie_pt = torch.tensor([1.0, 1.0, 0.0], requires_grad=True)
+tie_pt.max().backward()
+print("max of [1, 1, 0]:", tie_pt.grad)
+# --8<-- [end:torch_kinks]
 
 
 # --8<-- [start:tf_ste]
@@ -269,9 +323,18 @@ with tf.GradientTape() as tape:
 d_mu, d_sigma = tape.gradient(loss, [mu, sigma])
 # E[z²] = mu² + sigma²: exact gradients 2·mu = 1 and 2·sigma = 4.
 print(f"d/dmu = {d_mu:.2f}, d/dsigma = {d_sigma:.2f}")
+
+# The built-in sampler computes mean + stddev·noise in the same way:
+with tf.GradientTape() as tape:
+    z_builtin = tf.random.Generator.from_seed(1).normal([1000], mean=mu, stddev=sigma)
+    loss_builtin = tf.reduce_mean(z_builtin**2)
+d_mu_builtin, d_sigma_builtin = tape.gradient(loss_builtin, [mu, sigma])
+print(f"Generator.normal: d/dmu = {d_mu_builtin:.2f}, d/dsigma = {d_sigma_builtin:.2f}")
 # --8<-- [end:tf_reparam]
 
 # --8<-- [start:torch_reparam]
+from torch.distributions import Normal
+
 mu_pt = torch.tensor(0.5, requires_grad=True)
 sigma_pt = torch.tensor(2.0, requires_grad=True)
 gen = torch.Generator().manual_seed(0)
@@ -280,4 +343,73 @@ z_pt = mu_pt + sigma_pt * eps_pt  # what Normal(mu, sigma).rsample() does
 (z_pt**2).mean().backward()
 print(f"d/dmu = {mu_pt.grad:.2f}, d/dsigma = {sigma_pt.grad:.2f}")
 print("rsample", Normal(mu_pt, sigma_pt).rsample().requires_grad)
+print("sample", Normal(mu_pt, sigma_pt).sample().requires_grad)
 # --8<-- [end:torch_reparam]
+
+# --8<-- [start:tf_discrete]
+values = tf.constant([1.0, 2.0, 4.0])  # f(k) for the outcomes k = 0, 1, 2
+theta = tf.Variable([0.5, 0.0, -0.5])  # the logits to learn
+probs = tf.nn.softmax(theta)
+# E[f(k)] = Σ p_k·f(k), so its exact gradient is dE/dθ_j = p_j·(f(j) − E[f]).
+exact = probs * (values - tf.reduce_sum(probs * values))
+print("exact gradient        ", exact.numpy().round(2))
+
+# Score function (REINFORCE): E[f(k)·∇log p(k)], estimated from samples.
+n = 10_000
+draws = tf.random.stateless_categorical(theta[tf.newaxis], n, seed=[0, 2])[0]
+with tf.GradientTape() as tape:
+    log_p = tf.gather(tf.nn.log_softmax(theta), draws)
+    surrogate = tf.reduce_mean(tf.gather(values, draws) * log_p)  # f(k) is a constant
+score_grad = tape.gradient(surrogate, theta)
+print("score function        ", score_grad.numpy().round(2))
+
+
+def gumbel_softmax_st(theta, uniform, temperature):
+    """One-hot samples on the way forward, the relaxed softmax's gradient backward."""
+    gumbel = -tf.math.log(-tf.math.log(uniform))
+    soft = tf.nn.softmax((theta + gumbel) / temperature)
+    hard = tf.one_hot(tf.argmax(soft, axis=-1), soft.shape[-1])
+    return soft + tf.stop_gradient(hard - soft)  # value: hard; gradient: soft's
+
+
+uniform = tf.random.Generator.from_seed(0).uniform([n, 3], minval=1e-7, maxval=1.0)
+st_grads = {}
+for temperature in (1.0, 0.1):
+    with tf.GradientTape() as tape:
+        onehot = gumbel_softmax_st(theta, uniform, temperature)
+        objective = tf.reduce_mean(onehot @ values[:, tf.newaxis])
+    st_grads[temperature] = tape.gradient(objective, theta)
+    print(f"Gumbel-softmax, τ = {temperature}", st_grads[temperature].numpy().round(2))
+frequencies = tf.reduce_mean(onehot, axis=0)
+print("one-hot frequencies   ", frequencies.numpy().round(2), "p =", probs.numpy().round(2))
+# --8<-- [end:tf_discrete]
+
+# --8<-- [start:torch_discrete]
+import torch.nn.functional as F
+
+values_pt = torch.tensor([1.0, 2.0, 4.0])  # f(k) for the outcomes k = 0, 1, 2
+theta_pt = torch.tensor([0.5, 0.0, -0.5], requires_grad=True)  # the logits to learn
+probs_pt = torch.softmax(theta_pt, 0).detach()
+# E[f(k)] = Σ p_k·f(k), so its exact gradient is dE/dθ_j = p_j·(f(j) − E[f]).
+exact_pt = probs_pt * (values_pt - (probs_pt * values_pt).sum())
+print("exact gradient        ", exact_pt.numpy().round(2))
+
+# Score function (REINFORCE): E[f(k)·∇log p(k)], estimated from samples.
+torch.manual_seed(0)
+n = 10_000
+dist = Categorical(logits=theta_pt)
+draws_pt = dist.sample((n,))  # no gradient, as shown above
+surrogate_pt = (values_pt[draws_pt] * dist.log_prob(draws_pt)).mean()
+(score_grad_pt,) = torch.autograd.grad(surrogate_pt, theta_pt)
+print("score function        ", score_grad_pt.numpy().round(2))
+
+# Gumbel-softmax, straight-through (hard=True): one-hot samples forward,
+# the relaxed softmax's gradient backward.
+st_grads_pt = {}
+for temperature in (1.0, 0.1):
+    onehot_pt = F.gumbel_softmax(theta_pt.expand(n, 3), tau=temperature, hard=True)
+    (st_grads_pt[temperature],) = torch.autograd.grad((onehot_pt @ values_pt).mean(), theta_pt)
+    print(f"Gumbel-softmax, τ = {temperature}", st_grads_pt[temperature].numpy().round(2))
+frequencies_pt = onehot_pt.detach().mean(0)
+print("one-hot frequencies   ", frequencies_pt.numpy().round(2), "p =", probs_pt.numpy().round(2))
+# --8<-- [end:torch_discrete]

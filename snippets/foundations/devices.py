@@ -54,7 +54,7 @@ with tf.device(device_name):
     weights = tf.Variable(tf.ones([3, 2]))  # created on that device
     batch = tf.ones([4, 3])
     result = batch @ weights
-print(device_name, weights.device.endswith(device_name[1:]))
+print(device_name, weights.device.split("/")[-1])
 
 # Outside tf.device, TensorFlow picks the GPU by itself when there is one.
 automatic = tf.ones([2]) * 2
@@ -71,6 +71,14 @@ batch_pt = torch.ones(4, 3)  # created on the CPU
 print(batch_pt.device, next(net.parameters()).device)
 output = net(batch_pt.to(device))  # .to returns a copy on the device
 print(output.device, output.detach().cpu().numpy().shape)
+
+# module.to converts in place: the Parameter objects stay the same ones,
+# so an optimizer built before the call still holds them. A dtype change
+# takes the same path as a device change.
+held = list(net.parameters())
+net.to(torch.float64)
+print([p is q for p, q in zip(held, net.parameters(), strict=True)], held[0].dtype)
+net.to(torch.float32)
 
 meta = torch.ones(2, device="meta")  # shapes only, no data: any device works
 try:
@@ -117,7 +125,7 @@ def torch_train_step(model, optimizer, x, y, device):
 
 
 torch.manual_seed(0)
-model_pt = nn.Linear(3, 1).to(device)  # move the model BEFORE the optimizer
+model_pt = nn.Linear(3, 1).to(device)  # move the model once, before training
 optimizer_pt = torch.optim.SGD(model_pt.parameters(), lr=0.1)
 x_pt = torch.randn(32, 3, generator=torch.Generator().manual_seed(0))
 y_pt = x_pt.sum(dim=1, keepdim=True)

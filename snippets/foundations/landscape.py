@@ -58,3 +58,21 @@ except RuntimeError as err:
     print(err)
     print(f"raised in {frame.name}(): {frame.line}")
 # --8<-- [end:torch_mistake]
+
+# --8<-- [start:tf_graph]
+graph = tf.Graph()
+with graph.as_default():  # define-and-run: the lines below only build a graph
+    x_in = tf.compat.v1.placeholder(tf.float32, [8, 5])  # data comes later
+    hidden = tf.nn.relu(x_in @ tf.ones([5, 4]))
+    print(hidden)  # a symbolic node: no values exist yet
+    try:
+        logits = hidden @ tf.ones([3, 2])  # the same mistake
+    except ValueError as err:
+        frame = our_frame(err)
+        print(type(err).__name__)
+        print(str(err).split(" for '")[0])
+        print(f"raised at build time by: {frame.line}")
+    rows = tf.compat.v1.placeholder(tf.float32, [None, 3])  # batch size unknown
+    pairs = tf.reshape(rows, [-1, 2])  # fits only if the batch size is even
+    print("static shape of pairs:", pairs.shape)
+# --8<-- [end:tf_graph]

@@ -60,8 +60,11 @@ ints_pt = torch.tensor([1, 2, 3])
 halves_pt = ints_pt.to(torch.float16) / 2
 print(halves_pt)
 
-mixed = ints_pt + torch.tensor([0.5, 0.5, 0.5])  # promoted to float32
+mixed = ints_pt + torch.tensor([0.5, 0.5, 0.5])  # int64 + float32
 print(mixed, mixed.dtype)
+# NumPy promotes the same pair of dtypes differently:
+mixed_np = np.array([1, 2, 3]) + np.array([0.5, 0.5, 0.5], dtype=np.float32)
+print("NumPy:", mixed_np.dtype)
 # --8<-- [end:torch_dtypes]
 
 # --8<-- [start:tf_shapes]
@@ -111,7 +114,7 @@ row = tf.constant([1, 2, 3, 4])  # shape (4,)
 table = column + row  # (3, 1) + (4,) -> (3, 1) + (1, 4) -> (3, 4)
 print(table.shape)
 print(table.numpy())
-print(tf.broadcast_to(row, [2, 4]).numpy())
+print(tf.broadcast_to(row, [2, 4]).numpy())  # a new tensor, data repeated
 # --8<-- [end:tf_broadcast]
 
 # --8<-- [start:torch_broadcast]
@@ -120,7 +123,12 @@ row_pt = torch.tensor([1, 2, 3, 4])
 table_pt = column_pt + row_pt
 print(table_pt.shape)
 print(table_pt)
-print(row_pt.expand(2, 4))  # a view: no data is copied
+expanded = row_pt.expand(2, 4)  # a view: no data is copied
+print(expanded)
+# Stride 0 along the new axis: both rows read the same 4 numbers.
+print(expanded.stride(), expanded.data_ptr() == row_pt.data_ptr())
+# Making it contiguous writes the repeated rows out: a copy.
+print(expanded.contiguous().stride(), expanded.contiguous().data_ptr() == row_pt.data_ptr())
 # --8<-- [end:torch_broadcast]
 
 # --8<-- [start:tf_mutation]

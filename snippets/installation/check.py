@@ -2,8 +2,9 @@
 
 Prints the Python, TensorFlow, Keras and PyTorch versions, the devices each framework
 sees, and exits with status 1 and one line per problem when something the site needs is
-missing or differs from the pins in requirements.txt. The code of
-docs/installation/index.md.
+missing or differs from the pins in requirements.txt, or when the Python version is outside
+the range the pinned wheels support; a supported but untested Python gets a warning. The
+code of docs/installation/index.md.
 """
 
 # --8<-- [start:versions]
@@ -20,7 +21,10 @@ FRAMEWORKS = {
     "torch": "PyTorch",
     "numpy": "NumPy",
 }
-SUPPORTED_PYTHON = (3, 11)
+# The pinned wheels install on Python 3.11 to 3.13 (NumPy 2.4 and Keras 3.15 need
+# 3.11 or newer, TensorFlow 2.21 has no wheels after 3.13); the site is tested on 3.11.
+SUPPORTED_PYTHON = ((3, 11), (3, 13))
+TESTED_PYTHON = (3, 11)
 
 
 def pinned_versions(path: Path = REQUIREMENTS) -> dict[str, str]:
@@ -43,16 +47,27 @@ def installed_version(distribution: str) -> str | None:
 # --8<-- [end:versions]
 
 
+# --8<-- [start:python]
+def python_verdict(version: tuple[int, int]) -> tuple[str, str] | None:
+    """("error", why) outside the supported range, ("warning", why) on an
+    untested version inside it, None on the tested version."""
+    shown = ".".join(map(str, version))
+    lowest, highest = (".".join(map(str, v)) for v in SUPPORTED_PYTHON)
+    if not SUPPORTED_PYTHON[0] <= version <= SUPPORTED_PYTHON[1]:
+        return ("error", f"Python {shown} is not supported: "
+                         f"the pinned wheels need Python {lowest} to {highest}")
+    if version != TESTED_PYTHON:
+        tested = ".".join(map(str, TESTED_PYTHON))
+        return ("warning", f"Python {shown} is supported but untested: "
+                           f"this site's outputs were made with Python {tested}")
+    return None
+# --8<-- [end:python]
+
+
 # --8<-- [start:problems]
 def version_problems(pins: dict[str, str]) -> list[str]:
     """One line per framework that is missing or not at its pinned version."""
     problems = []
-    if sys.version_info[:2] != SUPPORTED_PYTHON:
-        wanted = ".".join(map(str, SUPPORTED_PYTHON))
-        problems.append(
-            f"Python {platform.python_version()} is not supported: "
-            f"the pinned wheels need Python {wanted}"
-        )
     for name, label in FRAMEWORKS.items():
         found = installed_version(name)
         # A local tag such as "+cpu" marks the build, not the version.
@@ -100,6 +115,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{err.filename}: {err.strerror}; "
                      "run the check from the repository folder")
     problems = version_problems(pins)
+    verdict = python_verdict(sys.version_info[:2])
+    if verdict is not None and verdict[0] == "error":
+        problems.insert(0, verdict[1])
+    elif verdict is not None:
+        print(f"warning: {verdict[1]}", file=sys.stderr)
     print(f"Python      {platform.python_version()}")
     for name, label in FRAMEWORKS.items():
         print(f"{label:<11} {installed_version(name) or 'missing'}")

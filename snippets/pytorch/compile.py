@@ -16,13 +16,6 @@ print(eager.shape)
 # --8<-- [end:model]
 
 # --8<-- [start:compile]
-import warnings
-
-# The CPU backend imports a torch module that still uses a TorchScript
-# decorator, and torch warns about that import, not about our code.
-warnings.filterwarnings(
-    "ignore", ".*torch.jit.script_method", DeprecationWarning, module="torch"
-)
 compiled = torch.compile(model)  # nothing happens yet
 with torch.no_grad():
     fast = compiled(example)  # first call: trace, optimise, generate code
@@ -57,6 +50,8 @@ print("batch of two:", tuple(runnable(two_rows).shape),
 # --8<-- [end:export]
 
 # --8<-- [start:torchscript]
+import warnings
+
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     scripted = torch.jit.script(model)  # the legacy compiler

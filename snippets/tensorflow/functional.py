@@ -21,11 +21,11 @@ logits = keras.layers.Dense(10, name="logits")(features)
 model = keras.Model(inputs=pixels, outputs=logits, name="level3")
 
 model.compile(
-    optimizer="adam",
+    optimizer=keras.optimizers.Adam(learning_rate=3e-3),
     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     metrics=["accuracy"],
 )
-model.fit(x_train, y_train, epochs=20, batch_size=32, verbose=0)
+model.fit(x_train, y_train, epochs=10, batch_size=32, verbose=0)
 _, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
 print("test accuracy:", round(test_accuracy, 2))
 # --8<-- [end:classifier]
@@ -70,7 +70,7 @@ def targets(y):
 
 
 two_heads.compile(
-    optimizer="adam",
+    optimizer=keras.optimizers.Adam(learning_rate=3e-3),
     loss={
         "digit": keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         "is_even": keras.losses.BinaryCrossentropy(),
@@ -80,7 +80,7 @@ two_heads.compile(
 )
 two_heads.fit(
     split_halves(x_train), targets(y_train),
-    epochs=20, batch_size=32, verbose=0,
+    epochs=10, batch_size=32, verbose=0,
 )
 scores = two_heads.evaluate(
     split_halves(x_test), targets(y_test), verbose=0, return_dict=True

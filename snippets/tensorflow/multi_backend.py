@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import warnings
 
 import keras
 import numpy as np
@@ -32,11 +31,6 @@ print(tf_predictions.shape)
 # --8<-- [end:build]
 
 # --8<-- [start:child]
-# Keras 3.15 with NumPy 2.4 emits a DeprecationWarning from inside its own
-# saving code (keras-team/keras#21288); it is not about this code.
-warnings.filterwarnings(
-    "ignore", "__array__ implementation", DeprecationWarning, "keras"
-)
 
 # The program the second interpreter runs: load the model, predict, and
 # print the backend and the predictions as JSON on stdout.
@@ -73,8 +67,8 @@ child = run_with_backend("torch", model, inputs)
 reply = json.loads(child.stdout.splitlines()[-1])  # the JSON line CHILD prints
 torch_predictions = np.array(reply["predictions"], dtype=np.float32)
 print("backend in the child:", reply["backend"])
-print("same class for every row:",
-      bool(np.all(torch_predictions.argmax(1) == tf_predictions.argmax(1))))
+print("classes, TensorFlow:", tf_predictions.argmax(1))
+print("classes, PyTorch:   ", torch_predictions.argmax(1))
 difference = float(np.max(np.abs(torch_predictions - tf_predictions)))
-print("max difference below 1e-6:", difference < 1e-6)
+print(f"largest difference in probability: {difference:.6f}")
 # --8<-- [end:compare]

@@ -28,12 +28,12 @@ model.summary(line_length=80)
 
 # --8<-- [start:train]
 model.compile(
-    optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+    optimizer=keras.optimizers.Adam(learning_rate=3e-3),
     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     metrics=["accuracy"],
 )
 history = model.fit(
-    x_train, y_train, epochs=20, batch_size=32, verbose=0
+    x_train, y_train, epochs=10, batch_size=32, verbose=0
 )
 test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
 print("epochs run:", len(history.history["loss"]))

@@ -6,7 +6,6 @@ Run it as a program with ``python -m snippets.tensorflow.subclassing``.
 # --8<-- [start:data]
 import os
 import tempfile
-import warnings
 
 import keras
 import numpy as np
@@ -110,7 +109,7 @@ model.compile(
     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     metrics=["accuracy"],
 )
-history = model.fit(x_train, y_train, epochs=20, batch_size=32, verbose=0)
+history = model.fit(x_train, y_train, epochs=10, batch_size=32, verbose=0)
 print(sorted(history.history))
 scores = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
 print("test accuracy:", round(scores["accuracy"], 2))
@@ -121,16 +120,12 @@ batch = x_test[:4]
 first = model(batch, training=False)
 second = model(batch, training=False)
 noisy = model(batch, training=True)  # dropout on: random units zeroed
-print("training=False twice, identical:", np.array_equal(first, second))
-print("training=True differs:", not np.allclose(first, noisy))
+# The largest difference between two calls' logits:
+print(f"training=False twice: {np.max(np.abs(first - second)):.2f}")
+print(f"training=False vs training=True: {np.max(np.abs(first - noisy)):.2f}")
 # --8<-- [end:training_flag]
 
 # --8<-- [start:save]
-# Keras 3.15 with NumPy 2.4 emits a DeprecationWarning from inside its own
-# saving code (keras-team/keras#21288); it is not about this code.
-warnings.filterwarnings(
-    "ignore", "__array__ implementation", DeprecationWarning, "keras"
-)
 config = model.get_config()
 print({key: config[key] for key in ("name", "hidden_units", "dropout")})
 blank = DigitClassifier.from_config(config)  # same design, fresh weights
@@ -142,8 +137,8 @@ with tempfile.TemporaryDirectory() as folder:
     restored = keras.saving.load_model(path)
 
 print(type(restored).__name__, restored.hidden_units, restored.dropout_rate)
-same = np.allclose(
-    model.predict(x_test, verbose=0), restored.predict(x_test, verbose=0)
-)
-print("same predictions after reload:", same)
+reload_difference = np.max(np.abs(
+    model.predict(x_test, verbose=0) - restored.predict(x_test, verbose=0)
+))
+print("largest difference in predictions after reload:", reload_difference)
 # --8<-- [end:save]

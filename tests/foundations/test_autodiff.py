@@ -218,3 +218,64 @@ def test_rsample_is_mu_plus_sigma_times_noise(torch_page):
     torch.manual_seed(1)
     eps = torch.randn(())
     assert drawn.item() == pytest.approx((0.5 + 2.0 * eps).item())
+
+
+def test_tf_forward_mode_equals_the_reverse_mode_directional_derivative(tf_page):
+    expected = central_diff(f_numpy, [0.5, 2.0]).sum()
+    assert float(tf_page.jvp_tf) == pytest.approx(expected, rel=RTOL)
+    assert float(tf_page.jvp_tf) == pytest.approx(float(tf_page.df_dx + tf_page.df_dy), rel=1e-6)
+
+
+def test_torch_forward_mode_equals_the_reverse_mode_directional_derivative(torch_page):
+    expected = central_diff(f_numpy, [0.5, 2.0]).sum()
+    assert torch_page.jvp_pt.item() == pytest.approx(expected, rel=RTOL)
+    assert torch_page.f_fw_pt.item() == pytest.approx(f_numpy([0.5, 2.0]), rel=1e-6)
+
+
+def test_tf_builtin_normal_sampler_is_reparameterized(tf_page):
+    z = tf_page.z_builtin.numpy().astype(np.float64)
+    eps = (z - 0.5) / 2.0
+    np.testing.assert_allclose(
+        [float(tf_page.d_mu_builtin), float(tf_page.d_sigma_builtin)],
+        [2 * z.mean(), 2 * (z * eps).mean()],
+        rtol=RTOL,
+    )
+
+
+# Discrete sampling: estimates from 10,000 draws against the exact gradient p_j (f_j - E[f]).
+SAMPLING_TOL = 0.03  # a few standard errors of the score-function estimate
+
+
+def exact_categorical_gradient():
+    theta, values = np.array([0.5, 0.0, -0.5]), np.array([1.0, 2.0, 4.0])
+    p = np.exp(theta) / np.exp(theta).sum()
+    return p, p * (values - p @ values)
+
+
+def discrete_checks(exact, score, st_cold, st_warm, frequencies):
+    p, expected = exact_categorical_gradient()
+    np.testing.assert_allclose(exact, expected, rtol=1e-5)
+    assert np.abs(score - expected).max() < SAMPLING_TOL  # unbiased: within noise
+    assert np.abs(st_cold - expected).max() < SAMPLING_TOL  # small bias at tau = 0.1
+    assert np.abs(st_warm - expected).max() > 0.1  # visible bias at tau = 1
+    assert np.abs(frequencies - p).max() < 0.02  # the one-hot values are true samples
+
+
+def test_tf_discrete_gradient_estimators(tf_page):
+    discrete_checks(
+        tf_page.exact.numpy(),
+        tf_page.score_grad.numpy(),
+        tf_page.st_grads[0.1].numpy(),
+        tf_page.st_grads[1.0].numpy(),
+        tf_page.frequencies.numpy(),
+    )
+
+
+def test_torch_discrete_gradient_estimators(torch_page):
+    discrete_checks(
+        torch_page.exact_pt.numpy(),
+        torch_page.score_grad_pt.numpy(),
+        torch_page.st_grads_pt[0.1].numpy(),
+        torch_page.st_grads_pt[1.0].numpy(),
+        torch_page.frequencies_pt.numpy(),
+    )

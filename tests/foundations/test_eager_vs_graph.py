@@ -125,3 +125,12 @@ def test_recorded_measurements_exist_and_are_included_by_the_page():
     assert re.search(r"\d+ cores; Python 3\.\d+", text) and "TensorFlow 2." in text
     markdown = (ROOT / PAGE).read_text(encoding="utf-8")
     assert '\n--8<-- "snippets/foundations/measurements/eager_vs_graph.md"\n' in markdown
+
+
+def test_branch_free_and_compiled_functions_match_branchy(page):
+    import torch
+
+    assert page.report.graph_count == 1  # branch_free: one graph
+    assert torch.equal(page.branchy(page.x), page.branch_free(page.x))
+    for sign in (1, -1):
+        torch.testing.assert_close(page.compiled(sign * page.x), page.branchy(sign * page.x))

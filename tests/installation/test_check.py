@@ -39,10 +39,47 @@ def test_missing_and_mismatched_frameworks_are_named(page, monkeypatch):
     ]
 
 
-def test_an_unsupported_python_is_reported(page, monkeypatch):
-    monkeypatch.setitem(page.version_problems.__globals__, "SUPPORTED_PYTHON", (3, 99))
-    problems = page.version_problems(page.pinned_versions())
-    assert len(problems) == 1 and "is not supported" in problems[0] and "3.99" in problems[0]
+@pytest.mark.parametrize(
+    ("version", "verdict"),
+    [
+        ((3, 10), "error"),
+        ((3, 11), None),
+        ((3, 12), "warning"),
+        ((3, 13), "warning"),
+        ((3, 14), "error"),
+        ((4, 0), "error"),
+    ],
+)
+def test_python_versions_are_judged_by_the_supported_range(page, version, verdict):
+    result = page.python_verdict(version)
+    assert (result and result[0]) == verdict
+    if verdict == "error":
+        shown = f"{version[0]}.{version[1]}"
+        assert result[1] == f"Python {shown} is not supported: the pinned wheels need Python 3.11 to 3.13"
+    if verdict == "warning":
+        assert "is supported but untested" in result[1] and "made with Python 3.11" in result[1]
+
+
+def test_an_untested_python_warns_and_still_passes(page, monkeypatch, capsys):
+    # As if the site were tested on another Python than this (supported) one.
+    here = "{}.{}".format(*sys.version_info[:2])
+    monkeypatch.setitem(page.python_verdict.__globals__, "SUPPORTED_PYTHON", ((3, 0), (3, 99)))
+    monkeypatch.setitem(page.python_verdict.__globals__, "TESTED_PYTHON", (3, 0))
+    assert page.main([]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (
+        f"warning: Python {here} is supported but untested: this site's outputs were made with Python 3.0\n"
+    )
+    assert "ok: everything the site needs is installed" in captured.out
+
+
+def test_a_python_outside_the_range_fails_with_status_1(page, monkeypatch, capsys):
+    here = "{}.{}".format(*sys.version_info[:2])
+    monkeypatch.setitem(page.python_verdict.__globals__, "SUPPORTED_PYTHON", ((3, 98), (3, 99)))
+    assert page.main([]) == 1
+    assert capsys.readouterr().err == (
+        f"error: Python {here} is not supported: the pinned wheels need Python 3.98 to 3.99\n"
+    )
 
 
 @pytest.mark.parametrize(("cuda", "mps", "expected"), [(True, False, ["cpu", "cuda"]), (False, True, ["cpu", "mps"])])

@@ -1,8 +1,8 @@
 """Checks for the claims made on docs/tensorflow/pipeline.md, run inside the page's run.
 
-The page's outputs already pin the fitted coefficients (rounded), the history's keys and
-length, that the training loss fell, that probabilities sum to 1, that early stopping
-stopped, and that TensorBoard wrote event files.
+The page's outputs pin the fitted coefficients (rounded), the history's keys and length,
+the first and last training loss, the range of the probability rows' sums, the epochs
+early stopping ran, and the number of TensorBoard event files.
 """
 
 import numpy as np
@@ -56,3 +56,13 @@ def test_compiled_step_body_lowers_the_loss_when_run_eagerly(page):
         page.w.assign(saved[0])
         page.b.assign(saved[1])
     assert after <= before
+
+
+def test_training_loss_fell_and_probability_rows_sum_to_one(page):
+    assert page.losses[-1] < page.losses[0]
+    np.testing.assert_allclose(page.row_sums, 1.0, atol=1e-5)
+
+
+def test_early_stopping_stopped_early_and_tensorboard_wrote_files(page):
+    assert page.epochs_run < 100
+    assert page.event_files

@@ -1,8 +1,8 @@
 """Checks for the claims made on docs/tensorflow/saving.md, run inside the page's run.
 
-The page's outputs already pin that the `.keras` copy predicts exactly the same (max
-difference 0.0), the optimizer's step counter, that the SavedModel and TFLite copies agree
-within 1e-6 and 1e-5, the flatbuffer's type and size, and the one warning recorded.
+The page's outputs pin that the `.keras` copy predicts exactly the same (max difference
+0.0), the optimizer's step counter, the SavedModel and TFLite copies' largest differences,
+the flatbuffer's type and size, and the one warning recorded; the tolerances are here.
 """
 
 import os
@@ -16,6 +16,16 @@ PAGE = "docs/tensorflow/saving.md"
 def test_signature_accepts_any_batch_size(page):
     three = page.signature(pixels=tf.constant(page.x_test[:3]))["output_0"].numpy()
     np.testing.assert_allclose(three, page.reference[:3], atol=1e-6)
+
+
+def test_copies_agree_with_the_original_within_tolerance(page):
+    assert page.saved_model_difference <= 1e-6
+    assert page.tflite_difference <= 1e-5
+    assert len(page.flatbuffer) < 50_000
+
+
+def test_the_deprecation_notice_names_litert(page):
+    assert "ai_edge_litert" in str(page.caught[0].message)
 
 
 def test_tflite_copy_predicts_the_same_classes(page):

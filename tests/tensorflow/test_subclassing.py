@@ -59,7 +59,13 @@ def test_test_step_does_not_update_weights(page):
         np.testing.assert_array_equal(b, v.numpy())
 
 
+def test_training_flag_decides_whether_dropout_acts(page):
+    np.testing.assert_array_equal(page.first, page.second)
+    assert np.max(np.abs(page.first - page.noisy)) > 0.1
+
+
 def test_reloaded_model_predicts_exactly_the_same(page):
+    assert page.reload_difference == 0.0
     x = page.x_test[:10]
     np.testing.assert_array_equal(page.model.predict(x, verbose=0), page.restored.predict(x, verbose=0))
     assert type(page.restored) is page.DigitClassifier
