@@ -107,6 +107,7 @@ def test_without_record_nothing_is_written(page, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.program("snippets.foundations.eager_vs_graph")
 def test_record_command_writes_a_markdown_table(tmp_path):
     # What `make bench` runs, with --fast (few calls, no C++ compilation) and a temporary --output.
     out = tmp_path / "sub" / "table.md"
