@@ -196,7 +196,8 @@ keras_thetas = []  # θ after each step, recorded by the callback
 
 def record_theta(epoch, logs):
     kernel, bias = unit.get_weights()
-    keras_thetas.append(np.concatenate([kernel.ravel(), bias]).astype(np.float64))
+    theta = np.concatenate([kernel.ravel(), bias])
+    keras_thetas.append(theta.astype(np.float64))
 
 
 record = keras.callbacks.LambdaCallback(on_epoch_end=record_theta)

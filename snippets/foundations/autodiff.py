@@ -59,7 +59,9 @@ print(f"f = {f_pt:.4f}, df/dx = {x_pt.grad:.4f}, df/dy = {y_pt.grad:.4f}")
 # --8<-- [start:tf_forward]
 x_fw, y_fw = tf.constant(0.5), tf.constant(2.0)
 direction = (tf.constant(1.0), tf.constant(1.0))  # one tangent per input
-with tf.autodiff.ForwardAccumulator(primals=(x_fw, y_fw), tangents=direction) as acc:
+with tf.autodiff.ForwardAccumulator(
+    primals=(x_fw, y_fw), tangents=direction
+) as acc:
     f_fw = f_tf(x_fw, y_fw)  # values and tangents are computed together
 jvp_tf = acc.jvp(f_fw)  # df/dx·1 + df/dy·1, in the same forward pass
 print(f"forward mode, direction (1, 1): {jvp_tf:.4f}")
@@ -247,15 +249,24 @@ print("argmax", torch.argmax(x_pt).requires_grad)
 print("cast", x_pt.long().requires_grad)
 logits_pt = torch.tensor([0.5, 0.0, -0.5], requires_grad=True)
 gen = torch.Generator().manual_seed(0)
-drawn_pt = torch.multinomial(torch.softmax(logits_pt, 0), 4, replacement=True, generator=gen)
+drawn_pt = torch.multinomial(
+    torch.softmax(logits_pt, 0), 4, replacement=True, generator=gen
+)
 print("multinomial", drawn_pt, drawn_pt.requires_grad)
-print("Categorical.sample", Categorical(logits=logits_pt).sample().requires_grad)
+print(
+    "Categorical.sample",
+    Categorical(logits=logits_pt).sample().requires_grad,
+)
 # --8<-- [end:torch_no_gradient]
 
 # --8<-- [start:tf_kinks]
 zero = tf.Variable(0.0)
 with tf.GradientTape(persistent=True) as tape:
-    at_kink = {"relu": tf.nn.relu(zero), "abs": tf.abs(zero), "maximum(x, 0)": tf.maximum(zero, 0.0)}
+    at_kink = {
+        "relu": tf.nn.relu(zero),
+        "abs": tf.abs(zero),
+        "maximum(x, 0)": tf.maximum(zero, 0.0),
+    }
 for name, result in at_kink.items():
     print(f"{name} at x = 0: {tape.gradient(result, zero).numpy()}")
 del tape
@@ -270,7 +281,11 @@ def maximum_with_zero(t):
     return torch.maximum(t, torch.zeros(()))
 
 
-for name, fn in [("relu", torch.relu), ("abs", torch.abs), ("maximum(x, 0)", maximum_with_zero)]:
+for name, fn in [
+    ("relu", torch.relu),
+    ("abs", torch.abs),
+    ("maximum(x, 0)", maximum_with_zero),
+]:
     zero_pt = torch.tensor(0.0, requires_grad=True)
     fn(zero_pt).backward()
     print(f"{name} at x = 0: {zero_pt.grad.item()}")
@@ -326,10 +341,15 @@ print(f"d/dmu = {d_mu:.2f}, d/dsigma = {d_sigma:.2f}")
 
 # The built-in sampler computes mean + stddev·noise in the same way:
 with tf.GradientTape() as tape:
-    z_builtin = tf.random.Generator.from_seed(1).normal([1000], mean=mu, stddev=sigma)
+    z_builtin = tf.random.Generator.from_seed(1).normal(
+        [1000], mean=mu, stddev=sigma
+    )
     loss_builtin = tf.reduce_mean(z_builtin**2)
 d_mu_builtin, d_sigma_builtin = tape.gradient(loss_builtin, [mu, sigma])
-print(f"Generator.normal: d/dmu = {d_mu_builtin:.2f}, d/dsigma = {d_sigma_builtin:.2f}")
+print(
+    f"Generator.normal: d/dmu = {d_mu_builtin:.2f}, "
+    f"d/dsigma = {d_sigma_builtin:.2f}"
+)
 # --8<-- [end:tf_reparam]
 
 # --8<-- [start:torch_reparam]
@@ -359,36 +379,46 @@ n = 10_000
 draws = tf.random.stateless_categorical(theta[tf.newaxis], n, seed=[0, 2])[0]
 with tf.GradientTape() as tape:
     log_p = tf.gather(tf.nn.log_softmax(theta), draws)
-    surrogate = tf.reduce_mean(tf.gather(values, draws) * log_p)  # f(k) is a constant
+    # f(k) is a constant: only log p(k) carries the gradient.
+    surrogate = tf.reduce_mean(tf.gather(values, draws) * log_p)
 score_grad = tape.gradient(surrogate, theta)
 print("score function        ", score_grad.numpy().round(2))
 
 
 def gumbel_softmax_st(theta, uniform, temperature):
-    """One-hot samples on the way forward, the relaxed softmax's gradient backward."""
+    """One-hot samples forward, the relaxed softmax's gradient backward."""
     gumbel = -tf.math.log(-tf.math.log(uniform))
     soft = tf.nn.softmax((theta + gumbel) / temperature)
     hard = tf.one_hot(tf.argmax(soft, axis=-1), soft.shape[-1])
     return soft + tf.stop_gradient(hard - soft)  # value: hard; gradient: soft's
 
 
-uniform = tf.random.Generator.from_seed(0).uniform([n, 3], minval=1e-7, maxval=1.0)
+uniform = tf.random.Generator.from_seed(0).uniform(
+    [n, 3], minval=1e-7, maxval=1.0
+)
 st_grads = {}
 for temperature in (1.0, 0.1):
     with tf.GradientTape() as tape:
         onehot = gumbel_softmax_st(theta, uniform, temperature)
         objective = tf.reduce_mean(onehot @ values[:, tf.newaxis])
     st_grads[temperature] = tape.gradient(objective, theta)
-    print(f"Gumbel-softmax, τ = {temperature}", st_grads[temperature].numpy().round(2))
+    print(
+        f"Gumbel-softmax, τ = {temperature}",
+        st_grads[temperature].numpy().round(2),
+    )
 frequencies = tf.reduce_mean(onehot, axis=0)
-print("one-hot frequencies   ", frequencies.numpy().round(2), "p =", probs.numpy().round(2))
+print(
+    "one-hot frequencies   ", frequencies.numpy().round(2),
+    "p =", probs.numpy().round(2),
+)
 # --8<-- [end:tf_discrete]
 
 # --8<-- [start:torch_discrete]
 import torch.nn.functional as F
 
 values_pt = torch.tensor([1.0, 2.0, 4.0])  # f(k) for the outcomes k = 0, 1, 2
-theta_pt = torch.tensor([0.5, 0.0, -0.5], requires_grad=True)  # the logits to learn
+# The logits to learn:
+theta_pt = torch.tensor([0.5, 0.0, -0.5], requires_grad=True)
 probs_pt = torch.softmax(theta_pt, 0).detach()
 # E[f(k)] = Σ p_k·f(k), so its exact gradient is dE/dθ_j = p_j·(f(j) − E[f]).
 exact_pt = probs_pt * (values_pt - (probs_pt * values_pt).sum())
@@ -407,9 +437,19 @@ print("score function        ", score_grad_pt.numpy().round(2))
 # the relaxed softmax's gradient backward.
 st_grads_pt = {}
 for temperature in (1.0, 0.1):
-    onehot_pt = F.gumbel_softmax(theta_pt.expand(n, 3), tau=temperature, hard=True)
-    (st_grads_pt[temperature],) = torch.autograd.grad((onehot_pt @ values_pt).mean(), theta_pt)
-    print(f"Gumbel-softmax, τ = {temperature}", st_grads_pt[temperature].numpy().round(2))
+    onehot_pt = F.gumbel_softmax(
+        theta_pt.expand(n, 3), tau=temperature, hard=True
+    )
+    (st_grads_pt[temperature],) = torch.autograd.grad(
+        (onehot_pt @ values_pt).mean(), theta_pt
+    )
+    print(
+        f"Gumbel-softmax, τ = {temperature}",
+        st_grads_pt[temperature].numpy().round(2),
+    )
 frequencies_pt = onehot_pt.detach().mean(0)
-print("one-hot frequencies   ", frequencies_pt.numpy().round(2), "p =", probs_pt.numpy().round(2))
+print(
+    "one-hot frequencies   ", frequencies_pt.numpy().round(2),
+    "p =", probs_pt.numpy().round(2),
+)
 # --8<-- [end:torch_discrete]

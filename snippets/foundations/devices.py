@@ -77,7 +77,10 @@ print(output.device, output.detach().cpu().numpy().shape)
 # takes the same path as a device change.
 held = list(net.parameters())
 net.to(torch.float64)
-print([p is q for p, q in zip(held, net.parameters(), strict=True)], held[0].dtype)
+print(
+    [p is q for p, q in zip(held, net.parameters(), strict=True)],
+    held[0].dtype,
+)
 net.to(torch.float32)
 
 meta = torch.ones(2, device="meta")  # shapes only, no data: any device works

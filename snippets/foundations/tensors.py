@@ -128,7 +128,10 @@ print(expanded)
 # Stride 0 along the new axis: both rows read the same 4 numbers.
 print(expanded.stride(), expanded.data_ptr() == row_pt.data_ptr())
 # Making it contiguous writes the repeated rows out: a copy.
-print(expanded.contiguous().stride(), expanded.contiguous().data_ptr() == row_pt.data_ptr())
+print(
+    expanded.contiguous().stride(),
+    expanded.contiguous().data_ptr() == row_pt.data_ptr(),
+)
 # --8<-- [end:torch_broadcast]
 
 # --8<-- [start:tf_mutation]

@@ -21,8 +21,9 @@ FRAMEWORKS = {
     "torch": "PyTorch",
     "numpy": "NumPy",
 }
-# The pinned wheels install on Python 3.11 to 3.13 (NumPy 2.4 and Keras 3.15 need
-# 3.11 or newer, TensorFlow 2.21 has no wheels after 3.13); the site is tested on 3.11.
+# The pinned wheels install on Python 3.11 to 3.13 (NumPy 2.4 and Keras 3.15
+# need 3.11 or newer, TensorFlow 2.21 has no wheels after 3.13); the site is
+# tested on 3.11.
 SUPPORTED_PYTHON = ((3, 11), (3, 13))
 TESTED_PYTHON = (3, 11)
 
@@ -54,12 +55,14 @@ def python_verdict(version: tuple[int, int]) -> tuple[str, str] | None:
     shown = ".".join(map(str, version))
     lowest, highest = (".".join(map(str, v)) for v in SUPPORTED_PYTHON)
     if not SUPPORTED_PYTHON[0] <= version <= SUPPORTED_PYTHON[1]:
-        return ("error", f"Python {shown} is not supported: "
-                         f"the pinned wheels need Python {lowest} to {highest}")
+        return ("error",
+                f"Python {shown} is not supported: "
+                f"the pinned wheels need Python {lowest} to {highest}")
     if version != TESTED_PYTHON:
         tested = ".".join(map(str, TESTED_PYTHON))
-        return ("warning", f"Python {shown} is supported but untested: "
-                           f"this site's outputs were made with Python {tested}")
+        return ("warning",
+                f"Python {shown} is supported but untested: "
+                f"this site's outputs were made with Python {tested}")
     return None
 # --8<-- [end:python]
 

@@ -55,7 +55,10 @@ torch.autograd.gradcheck(Softplus.apply, (x64,))  # raises if they disagree
 y = Softplus.apply(x64)
 (grad,) = torch.autograd.grad(y.sum(), x64)  # runs our backward()
 print("ours: ", [round(v, 4) for v in y.tolist()])
-print("torch:", [round(v, 4) for v in torch.nn.functional.softplus(x64).tolist()])
+print(
+    "torch:",
+    [round(v, 4) for v in torch.nn.functional.softplus(x64).tolist()],
+)
 print("gradient:  ", [round(v, 4) for v in grad.tolist()])
 print("sigmoid(x):", [round(v, 4) for v in torch.sigmoid(x64).tolist()])
 # --8<-- [end:custom_function]

@@ -97,7 +97,7 @@ class MemoryLogger(Logger):
         self.records = []  # (step, {metric name: value})
 
     def log_hyperparams(self, params):
-        """Called only for save_hyperparameters(), which this model does not use."""
+        """Called only for save_hyperparameters(), unused by this model."""
 
     def log_metrics(self, metrics, step=None):
         self.records.append((step, dict(metrics)))

@@ -93,7 +93,10 @@ print("test accuracy:", round(scores["accuracy"], 2))
 
 probabilities = keras.activations.softmax(model.predict(x_test, verbose=0))
 row_sums = np.sum(probabilities, axis=1)
-print(probabilities.shape, f"row sums from {row_sums.min():.4f} to {row_sums.max():.4f}")
+print(
+    probabilities.shape,
+    f"row sums from {row_sums.min():.4f} to {row_sums.max():.4f}",
+)
 # --8<-- [end:evaluate]
 
 # --8<-- [start:callbacks]
@@ -131,9 +134,14 @@ with tempfile.TemporaryDirectory() as folder:
 
 epochs_run = len(history.history["loss"])
 best_epoch = int(np.argmin(history.history["val_loss"])) + 1
-print(f"epochs run: {epochs_run} of 100, best validation loss at epoch {best_epoch}")
+print(
+    f"epochs run: {epochs_run} of 100, "
+    f"best validation loss at epoch {best_epoch}"
+)
 print("checkpoint reloads:", saved.name)
-event_files = [name for name in log_files if name.startswith("events.out.tfevents")]
+event_files = [
+    name for name in log_files if name.startswith("events.out.tfevents")
+]
 print("TensorBoard event files written:", len(event_files))
 # --8<-- [end:callbacks]
 

@@ -89,6 +89,9 @@ interpreter.set_tensor(input_detail["index"], x_test)
 interpreter.invoke()
 tflite_copy = interpreter.get_tensor(output_detail["index"])
 tflite_difference = float(np.max(np.abs(tflite_copy - reference)))
-print(tflite_copy.shape, f"largest difference from the original: {tflite_difference:.0e}")
+print(
+    tflite_copy.shape,
+    f"largest difference from the original: {tflite_difference:.0e}",
+)
 folder.cleanup()
 # --8<-- [end:tflite_run]
