@@ -12,6 +12,10 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# One intra-op thread in this process and every program it starts, as in page runs (see
+# tooling.pagerun.ONE_THREAD): the suite keeps every core busy with a process of its own.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
 
 import pytest
 
