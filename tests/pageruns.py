@@ -18,6 +18,7 @@ pytest-dev/pytest-xdist#1386, so pages ran twice.)
 from __future__ import annotations
 
 import os
+import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -133,13 +134,26 @@ def _wanted(item: pytest.Item) -> tuple[str, object]:
     return "", None
 
 
+# Rough costs of an unmeasured run (a fresh clone): importing a framework dominates, and
+# starting more interpreters (workers, ranks, a second backend) multiplies it.
+_IMPORT_SECONDS = {"tensorflow": 6.0, "keras": 6.0, "torch": 2.0, "lightning": 3.0}
+_STARTS_PROCESSES = re.compile(r"\b(mp\.spawn|torchrun|num_workers\s*=\s*[1-9])")
+
+
 def _expected_seconds(page: Path, seconds: dict[str, float]) -> float:
-    """The page's last measured run time; an unmeasured page counts a few seconds per block."""
+    """The page's last measured run time, or an estimate from what its code imports and starts."""
     rel = page.relative_to(ROOT).as_posix()
     known = [value for key, value in seconds.items() if key.rpartition(":")[0] == rel]
     if known:
         return sum(known)
-    return sum(3.0 * len(page_steps(page, path)) for path in reading_paths(page))
+    total = 0.0
+    for path in reading_paths(page):
+        steps = page_steps(page, path)
+        code = "\n".join(step.code for step in steps)
+        frameworks = {name for name in _IMPORT_SECONDS if re.search(rf"^\s*(import|from) {name}\b", code, re.M)}
+        run = 1.0 + len(steps) + sum(_IMPORT_SECONDS[name] for name in frameworks)
+        total += run * (2 if _STARTS_PROCESSES.search(code) else 1)
+    return total
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,9 +1,11 @@
-"""Program tests: a command-line tool run as a program, reused while nothing it runs changed.
+"""Program tests: a program run as a subprocess, reused while nothing it runs changed.
 
 A test marked ``@pytest.mark.program("snippets.x.y")`` runs that module as a program (a
-subprocess with real arguments, as a reader would type it). Like a page run, its outcome
-depends only on files: the test module, the snippet files the program imports (transitively,
-with the data beside them), ``requirements.txt`` and ``tooling/``. A test that passed is
+subprocess with real arguments, as a reader would type it); ``program("mkdocs.yml",
+"overrides")`` names files or folders a program reads (a MkDocs build). Like a page run, its
+outcome depends only on files: the test module, the snippet files it and the named modules
+import (transitively, with the data beside them), the named files, ``requirements.txt`` and
+``tooling/``. A test that passed is
 therefore not run again while all of those are unchanged: the coverage data its programs wrote
 is replayed instead (``.cache/programs/<sha256>/``). A fresh clone and CI start with no cache;
 ``PAGERUN_CACHE=0`` runs every program test.
@@ -37,7 +39,7 @@ _HIT = pytest.StashKey[bool]()
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "program(*modules): runs these snippet modules as programs; reused while unchanged (programs.py)"
+        "markers", "program(*inputs): runs programs on these snippet modules or files; reused while unchanged"
     )
 
 
@@ -47,11 +49,20 @@ def program_key(item: pytest.Item) -> str | None:
     if marker is None or not cache_enabled(os.environ):
         return None
     module = Path(item.module.__file__)
-    starts = {snippet_module_file(name) for name in marker.args}
-    if None in starts:
-        pytest.fail(f"{item.nodeid}: program({', '.join(marker.args)}) names no snippet module", pytrace=False)
+    starts, inputs = set(), set()
+    for name in marker.args:
+        snippet = snippet_module_file(name)
+        path = ROOT / name
+        if snippet:
+            starts.add(snippet)
+        elif path.is_file():
+            inputs.add(path)
+        elif path.is_dir():
+            inputs |= {p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+        else:
+            pytest.fail(f"{item.nodeid}: program({name!r}) is neither a snippet module nor a file", pytrace=False)
     snippets = snippet_closure([module.read_text(encoding="utf-8")], starts)
-    files = {module, ROOT / "requirements.txt", *(ROOT / "tooling").glob("*.py"), *with_data_files(snippets)}
+    files = {module, ROOT / "requirements.txt", *(ROOT / "tooling").glob("*.py"), *with_data_files(snippets), *inputs}
     measured = bool(os.environ.get("COVERAGE_PROCESS_CONFIG"))
     threads = " ".join(f"{name}={os.environ.get(name, '')}" for name in THREAD_SETTINGS)
     return digest(sorted(files), f"{item.nodeid} coverage={measured} {threads}")

@@ -120,6 +120,10 @@ def mini_site(tmp_path: Path, pages: dict[str, str], **settings) -> Path:
     return path
 
 
+# What a mini-site build reads besides tooling/ and the test module: reused while unchanged.
+MINI_SITE = pytest.mark.program("mkdocs.yml", "overrides", "snippets.foundations.tensors", "snippets.ner.data")
+
+
 def build_fails(tmp_path: Path, pages: dict[str, str]) -> str:
     proc = mkdocs_build(mini_site(tmp_path, pages), tmp_path / "site")
     log = proc.stdout + proc.stderr
@@ -131,16 +135,19 @@ def include_page(target: str) -> str:
     return f'# Page\n\n```{{.python notest}}\n--8<-- "{target}"\n```\n'
 
 
+@MINI_SITE
 def test_missing_snippet_file_fails_the_build(tmp_path):
     log = build_fails(tmp_path, {"index.md": include_page("snippets/nowhere.py:x")})
     assert "snippets/nowhere.py" in log
 
 
+@MINI_SITE
 def test_missing_snippet_section_fails_the_build(tmp_path):
     log = build_fails(tmp_path, {"index.md": include_page("snippets/foundations/tensors.py:no_such_section")})
     assert "no_such_section" in log and "tensors.py" in log
 
 
+@MINI_SITE
 def test_broken_links_and_anchors_fail_the_build_each_named(tmp_path):
     pages = {
         "index.md": "# Page\n\nSee [the missing page](missing.md).\n",
@@ -152,6 +159,7 @@ def test_broken_links_and_anchors_fail_the_build_each_named(tmp_path):
     assert re.search(r"anchor\.md.*#nowhere", log), log
 
 
+@MINI_SITE
 def test_notebook_cell_that_raises_fails_the_build(tmp_path):
     notebook = """\
         # %% [markdown]
@@ -164,6 +172,7 @@ def test_notebook_cell_that_raises_fails_the_build(tmp_path):
     assert "broken.py" in log and "this cell is broken on purpose" in log
 
 
+@MINI_SITE
 def test_notebook_that_warns_fails_the_build(tmp_path):
     notebook = """\
         # %% [markdown]
@@ -209,6 +218,7 @@ def test_code_shown_on_pages_fits_the_column():
     assert not wide, f"code lines wider than {CODE_WIDTH} columns:\n" + "\n".join(wide)
 
 
+@MINI_SITE
 def test_a_good_mini_site_builds_and_repo_url_adds_edit_and_colab_links(tmp_path):
     notebook = "# %% [markdown]\n# # A notebook\n\n# %%\nprint(6 * 7)\n"
     code = "# Code\n\n```python\nfrom snippets.ner.data import parse_conll\n```\n"

@@ -273,7 +273,7 @@ def with_data_files(snippets: set[Path]) -> set[Path]:
     files = set(snippets)
     for snippet in snippets:
         group = snippet.parent
-        if group != SNIPPETS:
+        if group != SNIPPETS and group.is_relative_to(SNIPPETS):  # not for tests/ helpers
             files |= {p for p in group.rglob("*") if p.is_file() and "outputs" not in p.relative_to(group).parts}
     return {p for p in files if "__pycache__" not in p.parts}
 
