@@ -1,7 +1,6 @@
 """Checks for the claims made on docs/pytorch/autograd.md."""
 
 import pytest
-import torch
 
 PAGE = "docs/pytorch/autograd.md"
 
@@ -11,6 +10,8 @@ PAGE = "docs/pytorch/autograd.md"
     [([1.0, 0.0], 2.0, 4), ([3.0, 4.0], 2.0, 1), ([0.5, 0.5], 3.0, 3), ([20.0], 2.0, 0)],
 )
 def test_loop_length_follows_the_data_and_gradient_matches_closed_form(page, start, w, steps):
+    import torch
+
     x = torch.tensor(start)
     weight = torch.tensor(w, requires_grad=True)
     y, n = page.grow_until(x, weight)
@@ -23,6 +24,8 @@ def test_loop_length_follows_the_data_and_gradient_matches_closed_form(page, sta
 
 
 def test_custom_softplus_gradient_passes_gradcheck_and_matches_torch(page):
+    import torch
+
     x = torch.linspace(-30, 30, 13, dtype=torch.float64, requires_grad=True)
     assert torch.autograd.gradcheck(page.Softplus.apply, (x,))
     torch.testing.assert_close(page.Softplus.apply(x), torch.nn.functional.softplus(x))
@@ -31,6 +34,8 @@ def test_custom_softplus_gradient_passes_gradcheck_and_matches_torch(page):
 
 
 def test_gradcheck_would_catch_a_wrong_backward(page):
+    import torch
+
     class Wrong(page.Softplus):
         @staticmethod
         def backward(ctx, grad_output):

@@ -1,7 +1,6 @@
 """Checks for the claims made on docs/pytorch/compile.md, on the objects the page built."""
 
 import pytest
-import torch
 
 PAGE = "docs/pytorch/compile.md"
 
@@ -12,6 +11,8 @@ def test_compiled_wrapper_shares_the_modules_parameters(page):
 
 
 def test_exported_program_checks_its_input_shape(page):
+    import torch
+
     with pytest.raises(Exception, match=r"(?i)shape|size|dim|expected"):
         page.runnable(torch.randn(3, 5))  # wrong number of features
 

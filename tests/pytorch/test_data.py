@@ -8,13 +8,14 @@ output files; these tests check what the output does not show.
 from types import SimpleNamespace
 
 import pytest
-import torch
-from torch.utils.data import DataLoader
 
 PAGE = "docs/pytorch/data.md"
 
 
 def test_shuffling_covers_every_example_once_per_epoch(page):
+    import torch
+    from torch.utils.data import DataLoader
+
     loader = DataLoader(page.squares, batch_size=3, shuffle=True, generator=torch.Generator().manual_seed(5))
     epochs = [torch.cat([x for x, _ in loader]).flatten().tolist() for _ in range(2)]
     for seen in epochs:
@@ -36,6 +37,8 @@ def test_count_up_gives_each_item_to_exactly_one_worker(page, monkeypatch, num_w
 
 
 def test_seed_worker_gives_each_worker_its_own_noise_and_repeats_it_for_a_seed(page, monkeypatch):
+    import torch
+
     # What seed_worker does in each worker, computed in this process: PyTorch has set the
     # worker's torch seed to base seed + worker id before worker_init_fn runs.
     where = page.seed_worker.__globals__

@@ -6,15 +6,15 @@ look at the weights those runs left in ``page.spawned`` and ``page.launched``.
 
 import os
 
-import torch
-from torch import nn
-
 from tests.processes import processes
 
 PAGE = "docs/pytorch/distributed.md"
 
 
 def assert_trained_like_the_reference(ranks, reference):
+    import torch
+    from torch import nn
+
     for name, value in reference.state_dict().items():
         # The page prints this difference to six decimals; the tolerance lives here.
         torch.testing.assert_close(ranks[0][name], value, atol=1e-6, rtol=0)
@@ -32,6 +32,8 @@ def test_torchrun_ranks_trained_like_one_process(page):
 
 
 def test_compare_notices_different_ranks(page, tmp_path, capsys):
+    import torch
+
     torch.save(page.reference.state_dict(), tmp_path / "rank0.pt")
     other = {k: v + 1 for k, v in page.reference.state_dict().items()}
     torch.save(other, tmp_path / "rank1.pt")
@@ -41,6 +43,8 @@ def test_compare_notices_different_ranks(page, tmp_path, capsys):
 
 
 def test_ranks_and_launchers_agree_exactly(page):
+    import torch
+
     for ranks in (page.spawned, page.launched):
         for name, value in ranks[0].items():
             assert torch.equal(ranks[1][name], value)

@@ -3,7 +3,6 @@
 import shutil
 
 import pytest
-import torch
 
 PAGE = "docs/pytorch/extensions.md"
 
@@ -14,6 +13,8 @@ needs_compiler = pytest.mark.skipif(
 
 @needs_compiler
 def test_cpp_operator_matches_torch_on_random_inputs(page):
+    import torch
+
     ext = page.scaled_add_extension()
     assert page.scaled_add_extension() is ext  # built once per process
     gen = torch.Generator().manual_seed(0)
@@ -24,6 +25,8 @@ def test_cpp_operator_matches_torch_on_random_inputs(page):
 
 @needs_compiler
 def test_cpp_operator_checks_shapes(page):
+    import torch
+
     with pytest.raises(RuntimeError, match="same shape"):
         page.scaled_add_extension().scaled_add(torch.ones(2), torch.ones(3), 1.0)
 
@@ -35,6 +38,8 @@ def test_without_a_compiler_the_example_says_why(page, monkeypatch, capsys):
 
 
 def test_numpy_function_gradients_pass_gradcheck_on_other_sizes(page):
+    import torch
+
     gen = torch.Generator().manual_seed(3)
     x = torch.randn(10, dtype=torch.float64, generator=gen, requires_grad=True)
     k = torch.randn(4, dtype=torch.float64, generator=gen, requires_grad=True)
@@ -44,6 +49,8 @@ def test_numpy_function_gradients_pass_gradcheck_on_other_sizes(page):
 
 
 def test_gradcheck_catches_a_wrong_numpy_backward(page):
+    import torch
+
     class Wrong(page.NumpyCorrelate):
         @staticmethod
         def backward(ctx, grad_out):
@@ -56,6 +63,8 @@ def test_gradcheck_catches_a_wrong_numpy_backward(page):
 
 
 def test_numpy_filter_layer_is_a_moving_average_with_window_sum_gradients(page):
+    import torch
+
     windows = page.signal.unfold(0, 3, 1)  # the length-3 windows of 0..5
     torch.testing.assert_close(page.layer(page.signal).detach(), windows.mean(dim=1))
     # d(sum y)/dk[j] = sum_i x[i + j]: the sum of the signal from j on, over len(y) values.

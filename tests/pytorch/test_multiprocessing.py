@@ -8,7 +8,6 @@ import sys
 import time
 
 import pytest
-import torch
 
 PAGE = "docs/pytorch/multiprocessing.md"
 
@@ -18,6 +17,8 @@ def test_hogwild_brings_the_test_loss_below_a_hundredth(page):
 
 
 def test_hogwild_leaves_the_true_weights_in_the_parents_model(page):
+    import torch
+
     # The output shows the weights rounded; bias and tolerance are checked here.
     torch.testing.assert_close(
         page.model.weight.detach(), torch.tensor([[1.0, -2.0, 0.5, 3.0]]), atol=0.02, rtol=0
@@ -39,6 +40,8 @@ def test_join_all_kills_a_stuck_child_and_raises_for_a_failed_one(page):
 
 
 def test_a_tensor_sent_through_a_pipe_arrives_as_shared_memory(page):
+    import torch
+
     sender, receiver = page.mp.Pipe()
     with sender, receiver:
         sent = torch.zeros(3)

@@ -1,12 +1,11 @@
 """Checks for the claims made on docs/pytorch/nn.md, on the objects the page built."""
 
-import torch
-from torch import nn
-
 PAGE = "docs/pytorch/nn.md"
 
 
 def test_skip_connection_adds_the_input_before_the_head(page):
+    import torch
+
     torch.manual_seed(3)
     net = page.TwoBranchNet()
     x = torch.randn(5, 8)
@@ -19,24 +18,34 @@ def test_skip_connection_adds_the_input_before_the_head(page):
 
 
 def test_buffers_are_saved_but_not_trained(page):
+    import torch
+
     assert not page.net.input_mean.requires_grad
     optimizer = torch.optim.SGD(page.net.parameters(), lr=0.1)
     assert all(p is not page.net.input_mean for g in optimizer.param_groups for p in g["params"])
 
 
 def test_loading_the_state_dict_restores_buffers_and_replaces_fresh_weights(page):
+    import torch
+
     assert torch.equal(page.restored.input_mean, torch.full((8,), 0.5))
     # A freshly built model computes something else: the loaded weights made the difference.
     assert not torch.equal(page.TwoBranchNet()(page.probe), page.net(page.probe))
 
 
 def test_dropout_zeroes_about_p_and_scales_the_rest(page):
+    import torch
+    from torch import nn
+
     out = nn.Dropout(p=page.dropout.p).train()(torch.ones(10_000))
     assert set(out.unique().tolist()) <= {0.0, 2.0}  # zeroed or scaled by 1/(1-p)
     assert 0.45 < (out == 0).float().mean().item() < 0.55
 
 
 def test_batch_norm_train_versus_eval(page):
+    import torch
+    from torch import nn
+
     data, eps = page.data, page.batch_norm.eps
     # Training mode: this batch's mean and (biased) variance.
     fresh = nn.BatchNorm1d(1).train()

@@ -1,7 +1,6 @@
 """Checks for the claims made on docs/tensorflow/from-tf1.md, run inside the page's run."""
 
 import numpy as np
-import tensorflow as tf
 
 PAGE = "docs/tensorflow/from-tf1.md"
 
@@ -12,6 +11,8 @@ def test_tf1_tensor_is_symbolic_and_belongs_to_its_graph(page):
 
 
 def test_session_and_tf2_function_compute_the_same_values(page):
+    import tensorflow as tf
+
     feed = np.array([[1.0, 1.0], [0.0, 3.0], [-2.0, 0.5]], np.float32)
     with page.v1.Session(graph=page.graph) as session:
         session.run(page.init)

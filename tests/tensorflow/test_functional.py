@@ -4,7 +4,6 @@ The page's outputs already pin the summary (parameter counts, connections), the 
 the scores, that the shared layer is listed once, and the shapes `predict` returns.
 """
 
-import keras
 import numpy as np
 
 PAGE = "docs/tensorflow/functional.md"
@@ -25,6 +24,8 @@ def test_inputs_are_the_two_halves_and_targets_the_two_heads(page):
 
 def probe(page, names):
     """A model from the same inputs to the named intermediate layers."""
+    import keras
+
     outputs = [page.two_heads.get_layer(name).output for name in names]
     inputs = {"top_half": page.top, "bottom_half": page.bottom}
     return keras.Model(inputs, outputs)

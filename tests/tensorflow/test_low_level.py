@@ -6,7 +6,6 @@ variables a module collects, the gradients' shapes and the trace count.
 
 import numpy as np
 import pytest
-import tensorflow as tf
 
 PAGE = "docs/tensorflow/low-level.md"
 
@@ -21,6 +20,8 @@ def test_digit_split_is_fixed_and_stratified(page):
 
 
 def test_tape_gradient_of_output_bias_matches_closed_form(page):
+    import tensorflow as tf
+
     # d(mean cross-entropy)/d(bias) = mean over the batch of softmax - onehot.
     model = page.MLP(name="check")
     x, y = page.x_train[:32], page.y_train[:32]
@@ -33,6 +34,8 @@ def test_tape_gradient_of_output_bias_matches_closed_form(page):
 
 
 def test_tape_gradient_matches_finite_difference(page):
+    import tensorflow as tf
+
     # The output layer: the loss is smooth in its weights (no ReLU kink).
     model = page.MLP(name="fd")
     x, y = page.x_train[:64], page.y_train[:64]
@@ -52,6 +55,8 @@ def test_tape_gradient_matches_finite_difference(page):
 
 
 def test_compiled_step_makes_the_same_update_as_the_eager_step(page):
+    import tensorflow as tf
+
     eager, graph = page.MLP(name="a"), page.MLP(name="b")  # same seeds: same init
     for va, vb in zip(eager.trainable_variables, graph.trainable_variables, strict=True):
         np.testing.assert_array_equal(va.numpy(), vb.numpy())

@@ -4,7 +4,6 @@ The torch-backed child runs once, on the page; these tests read what it returned
 page's outputs pin both backends' names, the classes and the largest difference.
 """
 
-import keras
 import numpy as np
 
 from tooling.noise import strip_noise
@@ -22,6 +21,8 @@ def test_child_returns_one_probability_row_per_input(page):
 
 
 def test_the_tolerance_would_catch_different_weights(page):
+    import keras
+
     keras.utils.set_random_seed(1)
     other = keras.models.clone_model(page.model)  # same design, new weights
     different = other.predict(page.inputs, verbose=0)

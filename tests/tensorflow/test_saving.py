@@ -8,12 +8,13 @@ the flatbuffer's type and size, and the one warning recorded; the tolerances are
 import os
 
 import numpy as np
-import tensorflow as tf
 
 PAGE = "docs/tensorflow/saving.md"
 
 
 def test_signature_accepts_any_batch_size(page):
+    import tensorflow as tf
+
     three = page.signature(pixels=tf.constant(page.x_test[:3]))["output_0"].numpy()
     np.testing.assert_allclose(three, page.reference[:3], atol=1e-6)
 

@@ -4,9 +4,7 @@ The page's outputs already pin when `Affine` builds its weights and their shapes
 history's keys, the `training` flag's effect, and what the reloaded model reports.
 """
 
-import keras
 import numpy as np
-import tensorflow as tf
 
 PAGE = "docs/tensorflow/subclassing.md"
 
@@ -21,6 +19,8 @@ def test_affine_computes_x_w_plus_b(page):
 
 
 def test_affine_config_round_trip(page):
+    import keras
+
     layer = page.Affine(5, activation="relu", name="cfg")
     clone = page.Affine.from_config(layer.get_config())
     assert clone.units == 5 and clone.activation is keras.activations.relu
@@ -32,6 +32,9 @@ def test_accuracy_floor_and_gradient_norms_recorded(page):
 
 
 def test_train_step_records_the_global_gradient_norm(page):
+    import keras
+    import tensorflow as tf
+
     keras.utils.set_random_seed(1)
     model = page.DigitClassifier(dropout=0.0, name="probe")  # no randomness
     model.compile(
@@ -52,6 +55,8 @@ def test_train_step_records_the_global_gradient_norm(page):
 
 
 def test_test_step_does_not_update_weights(page):
+    import tensorflow as tf
+
     before = [v.numpy().copy() for v in page.model.trainable_variables]
     logs = page.model.test_step((tf.constant(page.x_test[:32]), tf.constant(page.y_test[:32])))
     assert "accuracy" in logs
