@@ -17,8 +17,10 @@ pytest-dev/pytest-xdist#1386, so pages ran twice.)
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -192,9 +194,22 @@ def _start(config: pytest.Config, wanted: list) -> None:
         if what == "site":
             from tests.conftest import build_site
 
-            _started["site"] = _pool.submit(build_site)
+            _started["site"] = _pool.submit(_timed, "site", build_site)
         else:
-            _started[what] = _pool.submit(check_page, what, update, _environ)
+            label = what.relative_to(ROOT).as_posix()
+            _started[what] = _pool.submit(_timed, label, check_page, what, update, _environ)
+
+
+_T0 = time.monotonic()
+_timeline: list[dict] = []  # when each background job started and ended, for artifacts/
+
+
+def _timed(label: str, function, *args):
+    start = time.monotonic()
+    try:
+        return function(*args)
+    finally:
+        _timeline.append({"job": label, "start_s": round(start - _T0, 1), "end_s": round(time.monotonic() - _T0, 1)})
 
 
 def _whole_suite(config: pytest.Config) -> bool:
@@ -227,8 +242,14 @@ def pytest_collection_finish(session):
 
 
 def pytest_sessionfinish(session):
-    """Stop what is still queued or running (after a failure, -x or Ctrl-C)."""
+    """Stop what is still queued or running (after a failure, -x or Ctrl-C); write down when
+    each background job ran (``artifacts/background-jobs.json``: where a slow run's time went)."""
     if _pool is not None:
         _pool.shutdown(wait=False, cancel_futures=True)
         kill_live_runs()
         _pool.shutdown(wait=True)
+    if _timeline:
+        (ROOT / "artifacts").mkdir(exist_ok=True)
+        ended = round(time.monotonic() - _T0, 1)
+        report = {"session_s": ended, "jobs": sorted(_timeline, key=lambda job: job["start_s"])}
+        (ROOT / "artifacts" / "background-jobs.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
