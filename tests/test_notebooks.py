@@ -134,12 +134,12 @@ def _executed_key(page: Path, path: str) -> str:
 @pytest.mark.parametrize(("rel", "path"), EXECUTED, ids=[rel for rel, _ in EXECUTED])
 def test_a_generated_notebook_runs_as_a_notebook_and_prints_what_it_shows(rel, path, tmp_path):
     """The .ipynb file itself, in a kernel started in an empty folder (reused while unchanged,
-    like page runs: ``.cache/notebooks/``, ``PAGERUN_CACHE=0`` to force)."""
+    like page runs: ``.cache/nbclient/``, ``PAGERUN_CACHE=0`` to force)."""
     from nbclient import NotebookClient
 
     page = DOCS / rel
     path = path or reading_paths(page)[0]
-    stamp = CACHE.parent / "notebooks" / _executed_key(page, path)
+    stamp = CACHE.parent / "nbclient" / _executed_key(page, path)
     if cache_enabled(os.environ) and stamp.is_file():
         return
     nb = nbformat.reads(notebook_text(page, path, LOCAL), as_version=4)

@@ -13,7 +13,9 @@
   covers the snippet files it imports (transitively, with their data), requirements.txt, the
   hooks and the Python version, so editing ``snippets/ner/*.py`` re-runs the NER tutorial.
 * Every Markdown page with code gets its own notebook(s), one per reading path
-  (``tooling.notebooks``), written next to it, with download buttons by its title.
+  (``tooling.notebooks``), written next to it, with download buttons by its title; a
+  notebook is reused from ``.cache/notebooks/`` while its page, ``snippets/``, ``tooling/``
+  and the pins are unchanged.
 * With ``repo_url`` on GitHub, notebooks also get "Open in Colab" links; the notebook is
   taken from the ``gh-pages`` branch, where the publishing workflow pushes the built site.
   Published page notebooks fetch the helper modules from the repository's archive at
@@ -198,14 +200,42 @@ def on_post_page(output, page, config):
         jupytext.write(notebook, target, fmt="ipynb")
         log.debug("wrote %s", target)
     for offered in getattr(page, "page_notebooks", None) or []:
-        from tooling.notebooks import notebook_text
-
-        source = Path(page.file.abs_src_path)
-        helpers = site_helpers(config.repo_url)
-        text = notebook_text(source, offered["path"], helpers, config.site_url, Path(config.docs_dir))
         folder.mkdir(parents=True, exist_ok=True)  # MkDocs writes the page itself after this hook
-        (folder / offered["name"]).write_text(text, encoding="utf-8")
+        (folder / offered["name"]).write_text(_page_notebook_text(page, offered["path"], config), encoding="utf-8")
     return output
+
+
+NOTEBOOK_CACHE = ROOT / ".cache" / "notebooks"
+_inputs_key = ""  # hash of everything a page's notebook is made from besides the page: per build
+
+
+def on_pre_build(config):
+    """Hash the files every page notebook may draw on (snippets/, tooling/, the pins) once."""
+    global _inputs_key
+    from tooling.pagerun import digest
+
+    files = [p for p in (ROOT / "snippets").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    files += [*(ROOT / "tooling").glob("*.py"), ROOT / "requirements.txt"]
+    _inputs_key = digest(sorted(files), "page notebooks")
+
+
+def _page_notebook_text(page, path: str, config) -> str:
+    """The page's notebook for ``path``: generated, or reused when nothing it is made from changed."""
+    import hashlib
+
+    from tooling.notebooks import notebook_text
+
+    source = Path(page.file.abs_src_path)
+    helpers = site_helpers(config.repo_url)
+    salt = f"{_inputs_key} {path} {helpers} {config.site_url} {config.docs_dir}\n".encode()
+    cached = NOTEBOOK_CACHE / f"{hashlib.sha256(salt + source.read_bytes()).hexdigest()}.ipynb"
+    if _inputs_key and cached.is_file():
+        return cached.read_text(encoding="utf-8")
+    text = notebook_text(source, path, helpers, config.site_url, Path(config.docs_dir))
+    if _inputs_key:
+        NOTEBOOK_CACHE.mkdir(parents=True, exist_ok=True)
+        cached.write_text(text, encoding="utf-8")
+    return text
 
 
 def on_page_markdown(markdown, page, config, files):
