@@ -8,14 +8,15 @@ import signal
 import tempfile
 from pathlib import Path
 
+from tooling.pagerun import ONE_THREAD  # imports no framework
+
 # Before anything imports TensorFlow or Matplotlib.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-# One intra-op thread in this process and every program it starts, as in page runs (see
-# tooling.pagerun.ONE_THREAD): the suite keeps every core busy with a process of its own.
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
+# One intra-op thread in this process and every program it starts (the site build, notebook
+# kernels), as in page runs: the suite keeps every core busy with a process of its own.
+os.environ.update({name: value for name, value in ONE_THREAD.items() if name not in os.environ})
 
 import pytest
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tooling.pagerun import ONE_THREAD, kill_group, start_session
+from tooling.pagerun import kill_group, start_session
 from tooling.pages import ROOT
 
 BUILD_TIMEOUT_S = 420  # notebooks executed, cold, beside page runs
@@ -16,7 +16,7 @@ MKDOCS_WARNING = re.compile(r"^(WARNING|ERROR)\s+-", re.MULTILINE)
 
 def mkdocs_build(config: Path, site_dir: Path, extra_env: dict | None = None):
     """``mkdocs build --strict`` in a subprocess, as the README's commands run it."""
-    env = {**ONE_THREAD, **os.environ, "NO_MKDOCS_2_WARNING": "1", **(extra_env or {})}
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(extra_env or {}))
     for name in ("SITE_URL", "SITE_REPO_URL", "SITE_EDIT_URI", "SITE_COMMIT", "NOTEBOOK_EXECUTE"):
         if name not in (extra_env or {}):
             env.pop(name, None)  # build as published by default: notebooks executed

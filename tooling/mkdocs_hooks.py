@@ -154,7 +154,18 @@ def colab_url(repo_url: str | None, dest_uri: str, notebook_name: str) -> str | 
     return f"https://colab.research.google.com/github/{match[1]}/{match[2]}/blob/gh-pages/{folder}/{notebook_name}"
 
 
-FRAMEWORK_LABELS = {"tensorflow": "TensorFlow", "pytorch": "PyTorch", "page": ""}
+# The button of a page notebook shows its framework's logo; "notebook" says what it is.
+BUTTONS = {
+    "tensorflow": ("simple/tensorflow", "TensorFlow notebook"),
+    "pytorch": ("simple/pytorch", "PyTorch notebook"),
+    "page": ("simple/jupyter", "notebook"),
+    "tutorial": ("material/download", "notebook"),
+}
+
+
+def _offer(path: str, name: str, dest_uri: str, repo_url: str | None) -> dict:
+    icon, what = BUTTONS[path]
+    return {"path": path, "name": name, "icon": icon, "what": what, "colab": colab_url(repo_url, dest_uri, name)}
 
 
 def page_notebooks(source: Path, dest_uri: str, repo_url: str | None) -> list[dict]:
@@ -162,15 +173,11 @@ def page_notebooks(source: Path, dest_uri: str, repo_url: str | None) -> list[di
     from tooling.notebooks import notebook_name
     from tooling.pagerun import page_steps, reading_paths
 
-    offered = []
-    for path in reading_paths(source):
-        if page_steps(source, path):
-            name = notebook_name(source, path)
-            label = FRAMEWORK_LABELS[path]
-            offered.append(
-                {"path": path, "name": name, "label": label, "colab": colab_url(repo_url, dest_uri, name)}
-            )
-    return offered
+    return [
+        _offer(path, notebook_name(source, path), dest_uri, repo_url)
+        for path in reading_paths(source)
+        if page_steps(source, path)
+    ]
 
 
 def site_helpers(repo_url: str | None):
@@ -182,10 +189,10 @@ def site_helpers(repo_url: str | None):
 
 def on_page_context(context, page, config, nav):
     if _is_notebook(page):
-        page.notebook_download = Path(page.file.src_uri).with_suffix(".ipynb").name
-        page.colab_url = colab_url(config.repo_url, page.file.dest_uri, page.notebook_download)
+        name = Path(page.file.src_uri).with_suffix(".ipynb").name
+        page.notebooks = [_offer("tutorial", name, page.file.dest_uri, config.repo_url)]
     else:
-        page.page_notebooks = page_notebooks(Path(page.file.abs_src_path), page.file.dest_uri, config.repo_url)
+        page.notebooks = page_notebooks(Path(page.file.abs_src_path), page.file.dest_uri, config.repo_url)
     return context
 
 
@@ -195,11 +202,12 @@ def on_post_page(output, page, config):
         import jupytext
 
         notebook = jupytext.read(page.file.abs_src_path)
-        target = folder / page.notebook_download
+        target = folder / page.notebooks[0]["name"]
         target.parent.mkdir(parents=True, exist_ok=True)
         jupytext.write(notebook, target, fmt="ipynb")
         log.debug("wrote %s", target)
-    for offered in getattr(page, "page_notebooks", None) or []:
+        return output
+    for offered in getattr(page, "notebooks", None) or []:
         folder.mkdir(parents=True, exist_ok=True)  # MkDocs writes the page itself after this hook
         (folder / offered["name"]).write_text(_page_notebook_text(page, offered["path"], config), encoding="utf-8")
     return output
