@@ -22,13 +22,13 @@ import pytest
 
 from tooling.pagerun import (
     CACHE,
-    THREAD_SETTINGS,
     cache_enabled,
     digest,
     measured_env,
     publish_coverage,
     snippet_closure,
     snippet_module_file,
+    thread_settings,
     with_data_files,
 )
 from tooling.pages import ROOT
@@ -64,7 +64,7 @@ def program_key(item: pytest.Item) -> str | None:
     snippets = snippet_closure([module.read_text(encoding="utf-8")], starts)
     files = {module, ROOT / "requirements.txt", *(ROOT / "tooling").glob("*.py"), *with_data_files(snippets), *inputs}
     measured = bool(os.environ.get("COVERAGE_PROCESS_CONFIG"))
-    threads = " ".join(f"{name}={os.environ.get(name, '')}" for name in THREAD_SETTINGS)
+    threads = thread_settings(os.environ)
     return digest(sorted(files), f"{item.nodeid} coverage={measured} {threads}")
 
 

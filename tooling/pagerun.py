@@ -302,9 +302,14 @@ def digest(files: list[Path], salt: str) -> str:
     return hasher.hexdigest()
 
 
+def thread_settings(environ: Mapping[str, str]) -> str:
+    """The thread counts a run inherits, as part of a cache key."""
+    return " ".join(f"{name}={environ.get(name, '')}" for name in THREAD_SETTINGS)
+
+
 def run_key(page: Path, path: str, measured: bool, environ: Mapping[str, str]) -> str:
     """Hash of everything a run depends on, with the Python version and whether coverage is on."""
-    threads = " ".join(f"{name}={environ.get(name, '')}" for name in THREAD_SETTINGS)
+    threads = thread_settings(environ)
     return digest(dependencies(page, path), f"{path} coverage={measured} {threads}")
 
 
