@@ -11,14 +11,17 @@ import torch
 from torch.utils.cpp_extension import load_inline
 
 CPP_SOURCE = """
-#include <torch/extension.h>
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/empty_like.h>
+#include <torch/library.h>
 
 // out = a + alpha * b, for float tensors of the same shape, in one pass
-torch::Tensor scaled_add(torch::Tensor a, torch::Tensor b, double alpha) {
+at::Tensor scaled_add(const at::Tensor& a, const at::Tensor& b,
+                      double alpha) {
   TORCH_CHECK(a.sizes() == b.sizes(), "a and b must have the same shape");
-  auto a_ = a.contiguous().to(torch::kFloat);
-  auto b_ = b.contiguous().to(torch::kFloat);
-  auto out = torch::empty_like(a_);
+  auto a_ = a.contiguous().to(at::kFloat);
+  auto b_ = b.contiguous().to(at::kFloat);
+  auto out = at::empty_like(a_);
   const float* pa = a_.data_ptr<float>();
   const float* pb = b_.data_ptr<float>();
   float* po = out.data_ptr<float>();
@@ -28,17 +31,29 @@ torch::Tensor scaled_add(torch::Tensor a, torch::Tensor b, double alpha) {
   }
   return out;
 }
+
+// The operator's schema, in the namespace "dle" ...
+TORCH_LIBRARY(dle, m) {
+  m.def("scaled_add(Tensor a, Tensor b, float alpha) -> Tensor");
+}
+
+// ... and its kernel for tensors on the CPU.
+TORCH_LIBRARY_IMPL(dle, CPU, m) {
+  m.impl("scaled_add", &scaled_add);
+}
 """
 
 
-@functools.cache  # build (or load from torch's cache) once per process
-def scaled_add_extension():
-    return load_inline(
+@functools.cache  # build (or reuse torch's cached build) once per process
+def scaled_add_op():
+    load_inline(
         name="dle_scaled_add",  # a fixed name: later runs reuse the build
         cpp_sources=CPP_SOURCE,
-        functions=["scaled_add"],  # generate Python bindings for these
+        is_python_module=False,  # load it as a library of operators
+        no_implicit_headers=True,  # only the headers the source includes
         verbose=False,
     )
+    return torch.ops.dle.scaled_add
 
 
 def compiler_missing():
@@ -54,10 +69,11 @@ def call_scaled_add():
     if reason:
         print("skipped:", reason)
     else:
-        extension = scaled_add_extension()
+        scaled_add = scaled_add_op()
+        print(scaled_add.default._schema)  # as PyTorch's dispatcher knows it
         a = torch.arange(4.0)
         b = torch.ones(4)
-        print(extension.scaled_add(a, b, 0.5))
+        print(scaled_add(a, b, 0.5))
         print(a + 0.5 * b)  # the same, computed by PyTorch
 
 

@@ -15,12 +15,12 @@ needs_compiler = pytest.mark.skipif(
 def test_cpp_operator_matches_torch_on_random_inputs(page):
     import torch
 
-    ext = page.scaled_add_extension()
-    assert page.scaled_add_extension() is ext  # built once per process
+    scaled_add = page.scaled_add_op()
+    assert page.scaled_add_op() is scaled_add is torch.ops.dle.scaled_add  # built once per process
     gen = torch.Generator().manual_seed(0)
     a, b = torch.randn(3, 5, generator=gen), torch.randn(3, 5, generator=gen)
-    torch.testing.assert_close(ext.scaled_add(a, b, -1.5), a - 1.5 * b)
-    torch.testing.assert_close(ext.scaled_add(a.T, b.T, 2.0), a.T + 2.0 * b.T)  # non-contiguous
+    torch.testing.assert_close(scaled_add(a, b, -1.5), a - 1.5 * b)
+    torch.testing.assert_close(scaled_add(a.T, b.T, 2.0), a.T + 2.0 * b.T)  # non-contiguous
 
 
 @needs_compiler
@@ -28,7 +28,7 @@ def test_cpp_operator_checks_shapes(page):
     import torch
 
     with pytest.raises(RuntimeError, match="same shape"):
-        page.scaled_add_extension().scaled_add(torch.ones(2), torch.ones(3), 1.0)
+        page.scaled_add_op()(torch.ones(2), torch.ones(3), 1.0)
 
 
 def test_without_a_compiler_the_example_says_why(page, monkeypatch, capsys):
