@@ -55,7 +55,7 @@ def build_site() -> Path:
     site = Path(published).resolve() if published else Path(tempfile.mkdtemp(prefix="site-"))
     names = ("SITE_URL", "SITE_REPO_URL", "SITE_EDIT_URI", "SITE_COMMIT") if published else ()
     settings = {name: os.environ[name] for name in names if name in os.environ}
-    proc = mkdocs_build(ROOT / "mkdocs.yml", site, settings)
+    proc = mkdocs_build(ROOT / "mkdocs.yml", site, settings, measured=False)
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, log
     assert not MKDOCS_WARNING.findall(log), log
