@@ -1,0 +1,116 @@
+"""GPU resources and memory: the code of docs/foundations/gpus.md.
+
+Run it as a program with ``python -m snippets.foundations.gpus``. Without a GPU
+the GPU-only steps are skipped, and each says so.
+"""
+
+# --8<-- [start:tf_build]
+import tensorflow as tf
+
+build = tf.sysconfig.get_build_info()
+print("TensorFlow", tf.__version__)
+print("built for CUDA:", build["is_cuda_build"], build.get("cuda_version"))
+print("built for ROCm:", build["is_rocm_build"])
+print("GPUs found:", len(tf.config.list_physical_devices("GPU")))
+# --8<-- [end:tf_build]
+
+
+# --8<-- [start:torch_build]
+import torch
+
+print("PyTorch", torch.__version__)
+print("built for CUDA:", torch.version.cuda)
+print("built for ROCm:", torch.version.hip)
+print("built for MPS:", torch.backends.mps.is_built())
+print("built-in accelerator:", torch.accelerator.current_accelerator())
+print("accelerator available:", torch.accelerator.is_available())
+# --8<-- [end:torch_build]
+
+
+# --8<-- [start:tf_limit]
+def limit_gpu_memory(megabytes):
+    """Cap what TensorFlow may take on each GPU, instead of almost all.
+
+    Must run before anything touches a GPU; without GPUs it does nothing.
+    """
+    limited = []
+    for gpu in tf.config.list_physical_devices("GPU"):
+        config = tf.config.LogicalDeviceConfiguration(memory_limit=megabytes)
+        tf.config.set_logical_device_configuration(gpu, [config])
+        limited.append(gpu.name)
+    return limited
+
+
+print("limited to 1024 MB:", limit_gpu_memory(1024) or "no GPU here")
+# --8<-- [end:tf_limit]
+
+
+# --8<-- [start:tf_memory]
+MiB = 2**20
+
+
+def tf_memory(device):
+    """What TensorFlow's tensors use on `device`, now and at the peak."""
+    info = tf.config.experimental.get_memory_info(device)
+    current, peak = info["current"] // MiB, info["peak"] // MiB
+    return f"current {current} MiB, peak {peak} MiB"
+
+
+def tf_memory_steps(device="GPU:0"):
+    """Create and drop a 256 MiB tensor, reading the figures after each."""
+    tf.config.experimental.reset_memory_stats(device)
+    with tf.device(device):
+        x = tf.zeros([256 * MiB], dtype=tf.uint8)
+    steps = {"with a 256 MiB tensor": tf_memory(device)}
+    del x
+    steps["after del"] = tf_memory(device)
+    return steps
+
+
+def tf_on_gpu(measure):
+    """Run measure() if TensorFlow sees a GPU; else say it was skipped."""
+    if not tf.config.list_logical_devices("GPU"):
+        return {f"{measure.__name__}()": "skipped, no GPU here"}
+    return measure()
+
+
+for step, figures in tf_on_gpu(tf_memory_steps).items():
+    print(f"{step}: {figures}")
+# --8<-- [end:tf_memory]
+
+
+# --8<-- [start:torch_memory]
+MiB = 2**20
+
+
+def cuda_memory():
+    """Tensors' memory, the cache's memory, and the peak for tensors."""
+    return (
+        f"allocated {torch.cuda.memory_allocated() // MiB} MiB, "
+        f"reserved {torch.cuda.memory_reserved() // MiB} MiB, "
+        f"peak {torch.cuda.max_memory_allocated() // MiB} MiB"
+    )
+
+
+def cuda_memory_steps():
+    """Allocate 256 MiB, drop it, empty the cache; read after each step."""
+    torch.cuda.reset_peak_memory_stats()
+    x = torch.empty(256 * MiB, dtype=torch.uint8, device="cuda")
+    steps = {"with a 256 MiB tensor": cuda_memory()}
+    del x  # the block goes back to PyTorch's cache, not to the driver
+    steps["after del"] = cuda_memory()
+    torch.cuda.empty_cache()  # cached blocks no tensor uses go back
+    steps["after empty_cache"] = cuda_memory()
+    return steps
+
+
+def torch_on_gpu(measure):
+    """Run measure() if there is a CUDA GPU; else say it was skipped."""
+    if not torch.cuda.is_available():
+        return {f"{measure.__name__}()": "skipped, no CUDA GPU here"}
+    return measure()
+
+
+for step, figures in torch_on_gpu(cuda_memory_steps).items():
+    print(f"{step}: {figures}")
+# --8<-- [end:torch_memory]
