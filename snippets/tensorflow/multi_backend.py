@@ -1,74 +1,127 @@
-"""Keras 3 on another backend: the code of docs/tensorflow/multi-backend.md.
+"""Keras 3 on three backends: the code of docs/tensorflow/multi-backend.md.
 
-Run it as a program with ``python -m snippets.tensorflow.multi_backend``.
+Run it as a program with ``python -m snippets.tensorflow.multi_backend``: it
+builds a model with the TensorFlow backend, then runs this same file again in
+two child interpreters, with ``KERAS_BACKEND`` set to ``torch`` and ``jax``.
 """
 
-# --8<-- [start:build]
-import json
-import os
-import subprocess
-import sys
-import tempfile
-
+# --8<-- [start:layer]
 import keras
-import numpy as np
 
-print("backend here:", keras.backend.backend())
 
-keras.utils.set_random_seed(0)
-# Only keras.layers: nothing in this model is specific to TensorFlow.
-model = keras.Sequential(
-    [
-        keras.Input(shape=(64,)),
-        keras.layers.Dense(32, activation="relu", name="hidden"),
-        keras.layers.Dense(10, activation="softmax", name="probabilities"),
-    ],
-    name="portable",
-)
-inputs = np.random.default_rng(0).uniform(size=(8, 64)).astype(np.float32)
-tf_predictions = model.predict(inputs, verbose=0)
-print(tf_predictions.shape)
-# --8<-- [end:build]
+@keras.saving.register_keras_serializable(package="guide")
+class RMSNorm(keras.layers.Layer):
+    """Divide each row by its root mean square, then scale each feature.
+
+    Only keras.ops inside: no TensorFlow, PyTorch or JAX function.
+    """
+
+    def __init__(self, epsilon=1e-6, **kwargs):
+        super().__init__(**kwargs)
+        self.epsilon = epsilon
+
+    def build(self, input_shape):
+        self.scale = self.add_weight(
+            shape=(input_shape[-1],),
+            initializer="ones",
+            name="scale",
+        )
+
+    def call(self, x):
+        ops = keras.ops
+        mean_square = ops.mean(ops.square(x), axis=-1, keepdims=True)
+        return x * ops.rsqrt(mean_square + self.epsilon) * self.scale
+
+    def get_config(self):
+        return {**super().get_config(), "epsilon": self.epsilon}
+# --8<-- [end:layer]
+
 
 # --8<-- [start:child]
+import json
+import sys
 
-# The program the second interpreter runs: load the model, predict, and
-# print the backend and the predictions as JSON on stdout.
-CHILD = """
-import json, sys
-import keras
 import numpy as np
 
-model = keras.saving.load_model(sys.argv[1])
-inputs = np.load(sys.argv[2])
-outputs = keras.ops.convert_to_numpy(model(inputs, training=False))
-print(json.dumps({"backend": keras.backend.backend(),
-                  "predictions": outputs.tolist()}))
-"""
+
+def predict_and_report(model_path, inputs_path):
+    """Load the model, predict, print the backend and predictions as JSON."""
+    model = keras.saving.load_model(model_path)  # finds RMSNorm by name
+    outputs = model(np.load(inputs_path), training=False)
+    reply = {"backend": keras.backend.backend()}
+    reply["predictions"] = keras.ops.convert_to_numpy(outputs).tolist()
+    print(json.dumps(reply))
 
 
-def run_with_backend(backend, model, inputs):
-    """Save model and inputs, run CHILD with KERAS_BACKEND=backend."""
-    env = dict(os.environ, KERAS_BACKEND=backend)
-    with tempfile.TemporaryDirectory() as folder:
-        model_path = os.path.join(folder, "model.keras")
-        inputs_path = os.path.join(folder, "inputs.npy")
-        model.save(model_path)
-        np.save(inputs_path, inputs)
-        return subprocess.run(
-            [sys.executable, "-c", CHILD, model_path, inputs_path],
-            env=env, capture_output=True, text=True, check=True, timeout=120,
-        )
+def main(argv):
+    if argv:  # started by run_with_backend: MODEL_PATH INPUTS_PATH
+        predict_and_report(*argv)
+    else:  # started by hand: the demonstration that follows
+        demonstration()
 # --8<-- [end:child]
 
 
-# --8<-- [start:compare]
-child = run_with_backend("torch", model, inputs)
-reply = json.loads(child.stdout.splitlines()[-1])  # the JSON line CHILD prints
-torch_predictions = np.array(reply["predictions"], dtype=np.float32)
-print("backend in the child:", reply["backend"])
-print("classes, TensorFlow:", tf_predictions.argmax(1))
-print("classes, PyTorch:   ", torch_predictions.argmax(1))
-difference = float(np.max(np.abs(torch_predictions - tf_predictions)))
-print(f"largest difference in probability: {difference:.6f}")
-# --8<-- [end:compare]
+def demonstration():
+    """Build on TensorFlow, then predict in a torch and a JAX interpreter."""
+    # --8<-- [start:build]
+    print("backend here:", keras.backend.backend())
+
+    keras.utils.set_random_seed(0)
+    # keras.layers and our keras.ops layer: nothing specific to TensorFlow.
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(64,)),
+            keras.layers.Dense(32, activation="relu", name="hidden"),
+            RMSNorm(name="rms"),
+            keras.layers.Dense(10, activation="softmax", name="probabilities"),
+        ],
+        name="portable",
+    )
+    inputs = np.random.default_rng(0).uniform(size=(8, 64)).astype(np.float32)
+    tf_predictions = model.predict(inputs, verbose=0)
+    print(tf_predictions.shape)
+    # --8<-- [end:build]
+
+    # --8<-- [start:run]
+    import os
+    import subprocess
+    import tempfile
+
+    def run_with_backend(backend, model, inputs):
+        """Save model and inputs; run this file with KERAS_BACKEND=backend."""
+        env = dict(os.environ, KERAS_BACKEND=backend)
+        with tempfile.TemporaryDirectory() as folder:
+            model_path = os.path.join(folder, "model.keras")
+            inputs_path = os.path.join(folder, "inputs.npy")
+            model.save(model_path)
+            np.save(inputs_path, inputs)
+            script = "snippets.tensorflow.multi_backend"
+            return subprocess.run(
+                [sys.executable, "-m", script, model_path, inputs_path],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=120,
+            )
+    # --8<-- [end:run]
+
+    # --8<-- [start:compare]
+    children = {}
+    predictions = {"tensorflow": tf_predictions}
+    for backend in ["torch", "jax"]:
+        children[backend] = run_with_backend(backend, model, inputs)
+        reply = json.loads(children[backend].stdout.splitlines()[-1])
+        probabilities = np.array(reply["predictions"], dtype=np.float32)
+        predictions[reply["backend"]] = probabilities
+
+    for backend, probabilities in predictions.items():
+        print(f"classes, {backend:<10}", probabilities.argmax(1))
+    for backend in ["torch", "jax"]:
+        gap = float(np.max(np.abs(predictions[backend] - tf_predictions)))
+        print(f"largest difference, {backend} vs tensorflow: {gap:.6f}")
+    # --8<-- [end:compare]
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
