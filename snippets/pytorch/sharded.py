@@ -215,7 +215,7 @@ def demonstration():
         with open(f"{log}.out", "w") as out, open(f"{log}.err", "w") as err:
             return subprocess.Popen(command, env=env, stdout=out, stderr=err)
 
-    def run_launchers(commands, log_dir, timeout=120):
+    def run_launchers(commands, log_dir, timeout=120, grace=60):
         """Start launchers together; wait for all; if one fails, stop all."""
         env = dict(os.environ, OMP_NUM_THREADS="1", GLOO_SOCKET_IFNAME="lo")
         logs = [Path(log_dir, f"launcher{i}") for i in range(len(commands))]
@@ -237,7 +237,7 @@ def demonstration():
                 launcher.terminate()  # torchrun stops its workers, then exits
             for launcher in stopped:
                 try:
-                    launcher.wait(timeout=60)
+                    launcher.wait(timeout=grace)  # then it is killed
                 except subprocess.TimeoutExpired:
                     launcher.kill()
                     launcher.wait()

@@ -140,3 +140,22 @@ def test_every_addmm_runs_inside_a_linear_call(torch_page):
     addmm = [e for e in events if e.get("name") == "aten::addmm"]
     assert len(linear) == len(addmm) == 6
     assert all(any(torch_page.inside(a, span) for span in linear) for a in addmm)
+
+
+def test_the_functions_behind_the_pipeline_and_the_graph_run_eagerly(tf_page):
+    # tf.data and tf.function run converted copies of these functions; called directly
+    # they run line by line: the same results, and coverage sees their lines.
+    import numpy as np
+
+    tf = tf_page.tf
+    row = np.arange(32, dtype=np.float32)
+    assert tf_page.slow_augment(row) is row
+    x, y = tf_page.augment(tf_page.features[0], tf_page.targets[0])  # eager: numpy_function runs now
+    np.testing.assert_array_equal(x.numpy(), tf_page.features[0].numpy())
+    assert x.shape == (32,) and y.numpy() == tf_page.targets[0].numpy()
+    before = tf_page.w.numpy()
+    try:
+        loss = tf_page.train_step.python_function(tf_page.features[:16], tf_page.targets[:16])
+        assert float(loss) > 0 and not np.array_equal(tf_page.w.numpy(), before)
+    finally:
+        tf_page.w.assign(tf.constant(before))  # leave the page's weights as the page left them

@@ -91,6 +91,19 @@ def test_a_failing_launcher_stops_the_others_and_reports_its_errors(page, tmp_pa
     assert running(f"sleep {marker}") == []
 
 
+def test_a_launcher_that_ignores_sigterm_is_killed_after_the_grace_period(page, tmp_path):
+    ready = tmp_path / "ready"
+    stubborn = [sys.executable, "-c", "import signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+                "open(sys.argv[1], 'w').close(); time.sleep(600)", str(ready)]  # fmt: skip
+    # It fails once the other one ignores SIGTERM, so that stopping it needs the kill.
+    failing = [sys.executable, "-c", "import os, sys, time\nwhile not os.path.exists(sys.argv[1]): time.sleep(0.05)\n"
+               "sys.exit('no rendezvous')", str(ready)]  # fmt: skip
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="no rendezvous"):
+        page.run_launchers([stubborn, failing], log_dir=tmp_path, grace=1)
+    assert time.monotonic() - started < 30
+
+
 def test_a_timeout_stops_torchrun_and_its_workers(page, tmp_path):
     import subprocess
 
