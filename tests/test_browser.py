@@ -136,7 +136,7 @@ def _sweep_keys(browser, built_site) -> dict[str, str]:
     """Each page's cache key: its HTML, every file the pages share (scripts, styles, images),
     this test module and the browser's version. Notebook downloads, the search index (see the
     search test) and the sitemap (it holds the build date) are not loaded by a page."""
-    own = {"sitemap.xml", "sitemap.xml.gz", "search/search_index.json"}
+    own = {"sitemap.xml", "sitemap.xml.gz", SEARCH_INDEX.lstrip("/")}
     shared = hashlib.sha256(f"{browser.version}\n".encode() + Path(__file__).read_bytes())
     for file in sorted(built_site.rglob("*")):
         rel = file.relative_to(built_site).as_posix()
@@ -173,16 +173,17 @@ def test_every_page_loads_cleanly_offline_and_within_budget(browser, site_url, b
             page.wait_for_load_state("load")
             page.wait_for_load_state("networkidle")
             figures[path] = page.evaluate(
-                """() => {
+                """(searchIndex) => {
                     const nav = performance.getEntriesByType('navigation')[0];
                     const res = performance.getEntriesByType('resource');
-                    const own = res.filter(r => !r.name.endsWith('/search/search_index.json'));
+                    const own = res.filter(r => !r.name.endsWith(searchIndex));
                     return {
                         bytes: nav.transferSize + own.reduce((s, r) => s + r.transferSize, 0),
                         requests: 1 + res.length,
                         dcl_ms: nav.domContentLoadedEventEnd - nav.startTime,
                     };
-                }"""
+                }""",
+                SEARCH_INDEX,
             )
             found = [f"{path}: {kind}: {items}" for kind, items in seen.items() if items]
             if cache and not found:
