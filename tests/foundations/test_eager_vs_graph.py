@@ -2,12 +2,10 @@
 
 The outputs pin the trace counts, the signature's refusal, the graph ops AutoGraph
 produces and the graph-break counts; the page tests below add what the outputs do not
-show, and the program tests run the measurement command as `make bench` does.
+show, including the measurement command that `make bench` runs (at --fast sizes).
 """
 
 import re
-import subprocess
-import sys
 
 import pytest
 
@@ -107,13 +105,12 @@ def test_without_record_nothing_is_written(page, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.program("snippets.foundations.eager_vs_graph")
-def test_record_command_writes_a_markdown_table(tmp_path):
-    # What `make bench` runs, with --fast (few calls, no C++ compilation) and a temporary --output.
+def test_record_command_writes_a_markdown_table(page, tmp_path):
+    # What `make bench` runs (`python -m snippets.foundations.eager_vs_graph --record`), with
+    # --fast (few calls, no C++ compilation) and a temporary --output; run here, in the page's
+    # own run, where both frameworks are already imported.
     out = tmp_path / "sub" / "table.md"
-    command = [sys.executable, "-m", "snippets.foundations.eager_vs_graph", "--record", "--fast", "--output", str(out)]
-    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-4000:]
+    page.main(["--record", "--fast", "--output", str(out)])
     text = out.read_text(encoding="utf-8")
     rows = re.findall(r"^\| (TensorFlow|PyTorch) [^|]+ \| [\d,]+ \|$", text, re.MULTILINE)
     assert len(rows) == 4 and "Measured on:" in text
