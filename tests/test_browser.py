@@ -99,37 +99,50 @@ def _empty_search_index(built_site) -> str:
     return json.dumps({**index, "docs": []})
 
 
-def _open_watched(context, url: str, search_index: str) -> tuple:
-    """Start loading ``url`` in a new page of ``context``, watching for console errors, failed
-    requests and requests to other hosts (those are refused). Every request goes through the
-    route below, and a routed request bypasses the HTTP cache (Playwright's ``page.route``), so
-    each page loads as on a first visit although the pages share one context (a context per
-    page took about 40 % more of Chromium's CPU here).
+class _WatchedTab:
+    """A browser tab that reports, for each page it loads, console errors, failed requests and
+    requests to other hosts (those are refused).
+
+    Every request goes through the route below, and a routed request bypasses the HTTP cache
+    (Playwright's ``page.route``), so each page loads as on a first visit although the sweep
+    reuses a few tabs of one context: a new tab per page took about 70 % more of Chromium's
+    CPU (a renderer started for every page), a context per page more still.
 
     Every page's search worker fetches the whole site's search index and builds its lunr
     index from it: the same file and the same work on every page, which took more of the
     sweep's CPU than the pages themselves. The sweep serves the worker ``search_index``
     (the index without documents) instead; the search test loads and uses the real one."""
-    page = context.new_page()
-    errors, foreign, failed = [], [], []
-    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("requestfailed", lambda req: failed.append(req.url))
-    page.on("response", lambda res: res.status >= 400 and failed.append(f"{res.status} {res.url}"))
 
-    def only_local(route):
-        parsed = urlparse(route.request.url)
-        if parsed.hostname == "127.0.0.1" and parsed.path == SEARCH_INDEX:
-            route.fulfill(status=200, content_type="application/json", body=search_index)
-        elif route.request.url.startswith("data:") or parsed.hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            foreign.append(route.request.url)
-            route.abort()
+    def __init__(self, context, search_index: str):
+        self.page = page = context.new_page()
+        self.seen: dict[str, list] = {}
+        page.on("console", lambda msg: msg.type == "error" and self.seen["console errors"].append(msg.text))
+        page.on("pageerror", lambda exc: self.seen["console errors"].append(str(exc)))
+        page.on("requestfailed", lambda req: self.seen["failed"].append(req.url))
+        page.on("response", lambda res: res.status >= 400 and self.seen["failed"].append(f"{res.status} {res.url}"))
 
-    page.route("**/*", only_local)
-    page.goto(url, wait_until="commit")  # returns once the navigation started: the rest loads meanwhile
-    return page, {"console errors": errors, "requests to other hosts": foreign, "failed": failed}
+        def only_local(route):
+            parsed = urlparse(route.request.url)
+            if parsed.hostname == "127.0.0.1" and parsed.path == SEARCH_INDEX:
+                route.fulfill(status=200, content_type="application/json", body=search_index)
+            elif route.request.url.startswith("data:") or parsed.hostname == "127.0.0.1":
+                route.continue_()
+            else:
+                self.seen["requests to other hosts"].append(route.request.url)
+                route.abort()
+
+        page.route("**/*", only_local)
+
+    def start(self, url: str) -> None:
+        """Start loading ``url``; returns once the navigation started: the rest loads meanwhile."""
+        self.seen.update({"console errors": [], "requests to other hosts": [], "failed": []})
+        self.page.goto(url, wait_until="commit")
+
+    def finish(self) -> dict[str, list]:
+        """Wait until the page has loaded and its network is quiet; what was seen meanwhile."""
+        self.page.wait_for_load_state("load")
+        self.page.wait_for_load_state("networkidle")
+        return self.seen
 
 
 def _sweep_keys(browser, built_site) -> dict[str, str]:
@@ -165,14 +178,14 @@ def test_every_page_loads_cleanly_offline_and_within_budget(browser, site_url, b
     search_index = _empty_search_index(built_site)
     context = browser.new_context()
     at_once = 8  # pages loading together: each mostly waits for its network to go quiet
+    tabs = [_WatchedTab(context, search_index) for _ in range(min(at_once, len(paths)))]
     for first in range(0, len(paths), at_once):
-        batch = [
-            (path, *_open_watched(context, site_url + path, search_index)) for path in paths[first : first + at_once]
-        ]
-        for path, page, seen in batch:
-            page.wait_for_load_state("load")
-            page.wait_for_load_state("networkidle")
-            figures[path] = page.evaluate(
+        batch = list(zip(paths[first : first + at_once], tabs, strict=False))
+        for path, tab in batch:
+            tab.start(site_url + path)
+        for path, tab in batch:
+            seen = tab.finish()
+            figures[path] = tab.page.evaluate(
                 """(searchIndex) => {
                     const nav = performance.getEntriesByType('navigation')[0];
                     const res = performance.getEntriesByType('resource');
@@ -190,7 +203,6 @@ def test_every_page_loads_cleanly_offline_and_within_budget(browser, site_url, b
                 cache.mkdir(parents=True, exist_ok=True)
                 (cache / f"{keys[path]}.json").write_text(json.dumps(figures[path]), encoding="utf-8")
             problems += found
-            page.close()
     context.close()
 
     # A first visit downloads the real search index too: count its size on every page.
