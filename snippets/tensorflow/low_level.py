@@ -130,3 +130,40 @@ print("traced", compiled_step.experimental_get_tracing_count(), "time(s)")
 test_accuracy = accuracy(level1, x_test, y_test)
 print("test accuracy:", round(test_accuracy, 2))
 # --8<-- [end:function]
+
+# --8<-- [start:exercise_1]
+n_params = sum(int(tf.size(var)) for var in model.trainable_variables)
+print("parameters:", n_params)
+# --8<-- [end:exercise_1]
+
+
+# --8<-- [start:exercise_2]
+x_line = tf.linspace(-1.0, 1.0, 50)
+y_line = 3.0 * x_line + 2.0  # the line to recover
+slope = tf.Variable(0.0, name="slope")
+intercept = tf.Variable(0.0, name="intercept")
+
+
+def line_loss():
+    return tf.reduce_mean((slope * x_line + intercept - y_line) ** 2)
+
+
+print("loss before:", round(float(line_loss()), 2))
+for _ in range(50):
+    with tf.GradientTape() as tape:
+        mse = line_loss()
+    d_slope, d_intercept = tape.gradient(mse, [slope, intercept])
+    slope.assign_sub(0.5 * d_slope)
+    intercept.assign_sub(0.5 * d_intercept)
+print("loss after:", round(float(line_loss()), 4))
+print("slope:", round(float(slope), 2))
+print("intercept:", round(float(intercept), 2))
+# --8<-- [end:exercise_2]
+
+# --8<-- [start:exercise_3]
+linear = Dense(64, 10, seed=3, name="linear")  # no hidden layer
+print("test loss before:", round(float(loss_fn(linear, x_test, y_test)), 2))
+train(lambda x, y: sgd_step(linear, x, y), epochs=1)
+print("test loss after:", round(float(loss_fn(linear, x_test, y_test)), 2))
+print("test accuracy:", round(accuracy(linear, x_test, y_test), 2))
+# --8<-- [end:exercise_3]

@@ -52,3 +52,34 @@ hidden = model.get_layer("hidden")
 print([tuple(w.shape) for w in hidden.weights])
 print("parameters:", model.count_params())
 # --8<-- [end:layers]
+
+# --8<-- [start:exercise_1]
+deeper = keras.Sequential(
+    [
+        keras.Input(shape=(64,)),
+        keras.layers.Dense(64, activation="relu", name="hidden"),
+        keras.layers.Dense(32, activation="relu", name="hidden2"),
+        keras.layers.Dense(10, name="logits"),
+    ],
+    name="deeper",
+)
+# By hand: 64*64 + 64 = 4160, 64*32 + 32 = 2080, 32*10 + 10 = 330.
+for layer in deeper.layers:
+    print(layer.name, layer.count_params())
+print("total:", deeper.count_params())
+# --8<-- [end:exercise_1]
+
+# --8<-- [start:exercise_2]
+# One new input per digit: the average of its training images.
+average_images = np.stack(
+    [x_train[y_train == digit].mean(axis=0) for digit in range(10)]
+)
+print(average_images.shape)
+average_logits = model.predict(average_images, verbose=0)
+print("predicted:", np.argmax(average_logits, axis=1))
+# --8<-- [end:exercise_2]
+
+# --8<-- [start:exercise_3]
+deeper.get_layer("hidden").trainable = False
+deeper.summary(line_length=80)
+# --8<-- [end:exercise_3]

@@ -142,3 +142,78 @@ reload_difference = np.max(np.abs(
 ))
 print("largest difference in predictions after reload:", reload_difference)
 # --8<-- [end:save]
+
+
+# --8<-- [start:exercise_1]
+class Scale(keras.layers.Layer):
+    """Multiplies each input feature by its own trainable factor."""
+
+    def __init__(self, initial=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.initial = initial
+
+    def build(self, input_shape):
+        self.factors = self.add_weight(
+            shape=(input_shape[-1],),
+            initializer=keras.initializers.Constant(self.initial),
+            name="factors",
+        )
+
+    def call(self, inputs):
+        return inputs * self.factors
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(initial=self.initial)
+        return config
+
+
+scale = Scale(initial=2.0, name="scale")
+print(scale(np.array([[1.0, 2.0, 3.0]], dtype=np.float32)).numpy())
+print([(w.name, tuple(w.shape), w.trainable) for w in scale.weights])
+rebuilt = Scale.from_config(scale.get_config())
+print(rebuilt.name, rebuilt.initial, rebuilt.built)
+# --8<-- [end:exercise_1]
+
+# --8<-- [start:exercise_2]
+inputs = np.random.default_rng(0).normal(size=(64, 3)).astype(np.float32)
+targets = inputs * np.array([0.5, -1.0, 2.0], dtype=np.float32)
+fitted = Scale(name="fitted")  # factors start at 1.0
+optimizer = keras.optimizers.SGD(learning_rate=1.0)
+
+
+def scale_loss():
+    return keras.ops.mean((fitted(inputs) - targets) ** 2)
+
+
+print("loss before:", round(float(scale_loss()), 2))
+for _ in range(20):
+    with tf.GradientTape() as tape:
+        loss = scale_loss()
+    grads = tape.gradient(loss, fitted.trainable_weights)
+    optimizer.apply(grads, fitted.trainable_weights)
+print("loss after:", round(float(scale_loss()), 4))
+print("factors:", fitted.factors.numpy().round(2))
+# --8<-- [end:exercise_2]
+
+
+# --8<-- [start:exercise_3]
+class SkipClassifier(keras.Model):
+    """The logits layer sees the pixels as well as the hidden units."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden = Affine(64, activation="relu", name="hidden")
+        self.out = Affine(10, name="logits")
+
+    def call(self, inputs):
+        both = keras.ops.concatenate([inputs, self.hidden(inputs)], axis=-1)
+        return self.out(both)
+
+
+skip = SkipClassifier(name="skip")
+print(skip(x_test[:4]).shape)  # the first call builds the weights
+# By hand: 64*64 + 64 = 4160 and (64 + 64)*10 + 10 = 1290.
+print({layer.name: layer.count_params() for layer in skip.layers})
+print("total:", skip.count_params())
+# --8<-- [end:exercise_3]

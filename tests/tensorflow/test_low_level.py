@@ -87,3 +87,13 @@ def test_compiled_step_body_is_the_eager_sgd_step(page):
             variable.assign(value)
     assert np.isfinite(float(loss))
     assert any(not np.array_equal(a, s) for a, s in zip(after, saved, strict=True))
+
+
+def test_exercise_line_is_recovered(page):
+    assert float(page.slope) == pytest.approx(3.0, abs=1e-3)
+    assert float(page.intercept) == pytest.approx(2.0, abs=1e-3)
+
+
+def test_exercise_softmax_regression_learns(page):
+    assert page.accuracy(page.linear, page.x_test, page.y_test) > 0.5
+    assert [tuple(v.shape) for v in page.linear.trainable_variables] == [(10,), (64, 10)]

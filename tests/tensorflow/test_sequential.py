@@ -18,3 +18,17 @@ def test_predict_equals_the_layers_computed_by_hand(page):
     kernel2, bias2 = page.model.get_layer("logits").get_weights()
     hidden = np.maximum(page.x_test[:5] @ kernel1 + bias1, 0.0)
     np.testing.assert_allclose(page.logits, hidden @ kernel2 + bias2, atol=1e-5)
+
+
+def test_exercise_average_images_are_new_and_recognised(page):
+    images = np.concatenate([page.x_train, page.x_test])
+    distances = np.abs(page.average_images[:, None, :] - images[None]).sum(axis=-1)
+    assert distances.min() > 0  # none of them is an image of the data set
+    np.testing.assert_array_equal(np.argmax(page.average_logits, axis=1), np.arange(10))
+
+
+def test_exercise_frozen_layer_is_left_out_of_the_trainable_weights(page):
+    frozen = page.deeper.get_layer("hidden")
+    trainable = {id(weight) for weight in page.deeper.trainable_weights}
+    assert not any(id(weight) in trainable for weight in frozen.weights)
+    assert sum(int(np.prod(w.shape)) for w in page.deeper.trainable_weights) == 2410

@@ -75,3 +75,20 @@ def test_reloaded_model_predicts_exactly_the_same(page):
     np.testing.assert_array_equal(page.model.predict(x, verbose=0), page.restored.predict(x, verbose=0))
     assert type(page.restored) is page.DigitClassifier
     assert page.blank.get_config()["hidden_units"] == 64
+
+
+def test_exercise_scale_multiplies_and_round_trips(page):
+    x = np.array([[1.0, -2.0], [0.5, 4.0]], dtype=np.float32)
+    layer = page.Scale(initial=3.0, name="probe_scale")
+    np.testing.assert_allclose(layer(x).numpy(), 3.0 * x)
+    assert [w.name for w in layer.trainable_weights] == ["factors"]
+    assert page.Scale.from_config(layer.get_config()).initial == 3.0
+
+
+def test_exercise_scale_learns_the_factors(page):
+    np.testing.assert_allclose(page.fitted.factors.numpy(), [0.5, -1.0, 2.0], atol=1e-3)
+
+
+def test_exercise_skip_classifier_feeds_the_pixels_to_the_logits(page):
+    assert page.skip.get_layer("logits").kernel.shape == (128, 10)
+    assert page.skip.count_params() == 4160 + 1290
