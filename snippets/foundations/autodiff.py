@@ -453,3 +453,96 @@ print(
     "p =", probs_pt.numpy().round(2),
 )
 # --8<-- [end:torch_discrete]
+
+# --8<-- [start:tf_exercise_1]
+w0, b0, x_in, y_in = 1.0, 0.5, 2.0, 1.0
+weight, bias = tf.Variable(w0), tf.Variable(b0)
+with tf.GradientTape() as tape:
+    loss = (weight * x_in + bias - y_in) ** 2
+dl_dw, dl_db = tape.gradient(loss, [weight, bias])
+print(f"tape:    dL/dw = {dl_dw:.2f}, dL/db = {dl_db:.2f}")
+# By hand: with r = w·x + b − y, dL/dw = 2r·x and dL/db = 2r.
+r = w0 * x_in + b0 - y_in
+print(f"by hand: dL/dw = {2 * r * x_in:.2f}, dL/db = {2 * r:.2f}")
+# --8<-- [end:tf_exercise_1]
+
+# --8<-- [start:torch_exercise_1]
+w0, b0, x_in, y_in = 1.0, 0.5, 2.0, 1.0
+weight_pt = torch.tensor(w0, requires_grad=True)
+bias_pt = torch.tensor(b0, requires_grad=True)
+loss_pt = (weight_pt * x_in + bias_pt - y_in) ** 2
+loss_pt.backward()
+print(f"autograd: dL/dw = {weight_pt.grad:.2f}, dL/db = {bias_pt.grad:.2f}")
+# By hand: with r = w·x + b − y, dL/dw = 2r·x and dL/db = 2r.
+r = w0 * x_in + b0 - y_in
+print(f"by hand:  dL/dw = {2 * r * x_in:.2f}, dL/db = {2 * r:.2f}")
+# --8<-- [end:torch_exercise_1]
+
+# --8<-- [start:tf_exercise_2]
+inputs = tf.constant([1.0, 2.0, 3.0, 4.0])
+labels = tf.constant([2.0, 4.0, 5.0, 8.0])
+slope = tf.Variable(1.0)
+
+
+def batch_gradient(xs, ys):
+    """d/dslope of the summed squared error over one batch."""
+    with tf.GradientTape() as tape:
+        batch_loss = tf.reduce_sum((slope * xs - ys) ** 2)
+    return tape.gradient(batch_loss, slope)
+
+
+total = tf.zeros(())  # the tape returns gradients: add them up yourself
+for start in (0, 2):
+    batch = slice(start, start + 2)
+    total += batch_gradient(inputs[batch], labels[batch])
+    print(f"after the batch at {start}: {total:.1f}")
+print(f"full batch: {batch_gradient(inputs, labels):.1f}")
+# --8<-- [end:tf_exercise_2]
+
+# --8<-- [start:torch_exercise_2]
+inputs_pt = torch.tensor([1.0, 2.0, 3.0, 4.0])
+labels_pt = torch.tensor([2.0, 4.0, 5.0, 8.0])
+slope_pt = torch.tensor(1.0, requires_grad=True)
+for start in (0, 2):
+    batch = slice(start, start + 2)
+    batch_loss = ((slope_pt * inputs_pt[batch] - labels_pt[batch]) ** 2).sum()
+    batch_loss.backward()  # adds to slope_pt.grad
+    print(f"after the batch at {start}: {slope_pt.grad:.1f}")
+slope_pt.grad = None  # reset, then one pass over all four samples
+((slope_pt * inputs_pt - labels_pt) ** 2).sum().backward()
+print(f"full batch: {slope_pt.grad:.1f}")
+# --8<-- [end:torch_exercise_2]
+
+
+# --8<-- [start:tf_exercise_3]
+def quartic_tf(x):
+    return x**4 / 4 - x  # f'(x) = x³ − 1, f''(x) = 3x²
+
+
+point = tf.Variable(2.0)
+for step in range(1, 5):
+    with tf.GradientTape() as outer:
+        with tf.GradientTape() as inner:
+            f_point = quartic_tf(point)
+        first = inner.gradient(f_point, point)
+    second = outer.gradient(first, point)
+    point.assign_sub(first / second)  # Newton: x ← x − f'(x) / f''(x)
+    print(f"step {step}: x = {point.numpy():.4f}")
+# --8<-- [end:tf_exercise_3]
+
+
+# --8<-- [start:torch_exercise_3]
+def quartic_torch(x):
+    return x**4 / 4 - x  # f'(x) = x³ − 1, f''(x) = 3x²
+
+
+point_pt = torch.tensor(2.0, requires_grad=True)
+for step in range(1, 5):
+    (first_pt,) = torch.autograd.grad(
+        quartic_torch(point_pt), point_pt, create_graph=True
+    )
+    (second_pt,) = torch.autograd.grad(first_pt, point_pt)
+    with torch.no_grad():
+        point_pt -= first_pt / second_pt  # Newton: x ← x − f'(x) / f''(x)
+    print(f"step {step}: x = {point_pt.item():.4f}")
+# --8<-- [end:torch_exercise_3]

@@ -154,3 +154,99 @@ for name, make_optimizer in [
     pt_errors[name] = np.abs(params - exact).max()
     print(f"{name}: max |difference| {pt_errors[name]:.0e}")
 # --8<-- [end:torch_optimizer]
+
+
+# --8<-- [start:tf_exercise_1]
+def tf_descend(learning_rate, steps):
+    """Hand-written steps on f(w) = (w − 3)² from w = 0; w after each."""
+    w = tf.Variable(0.0)
+    path = []
+    for _ in range(steps):
+        with tf.GradientTape() as tape:
+            loss = (w - 3.0) ** 2
+        w.assign_sub(learning_rate * tape.gradient(loss, w))
+        path.append(float(w.numpy()))
+    return path
+
+
+tf_path = tf_descend(0.1, steps=20)
+for k in (5, 10, 15, 20):
+    predicted = 3 - 3 * 0.8**k  # each step multiplies w − 3 by 0.8
+    print(f"step {k}: w = {tf_path[k - 1]:.4f}, predicted {predicted:.4f}")
+# --8<-- [end:tf_exercise_1]
+
+
+# --8<-- [start:torch_exercise_1]
+def torch_descend(learning_rate, steps):
+    """Hand-written steps on f(w) = (w − 3)² from w = 0; w after each."""
+    w = torch.zeros((), requires_grad=True)
+    path = []
+    for _ in range(steps):
+        loss = (w - 3.0) ** 2
+        (grad,) = torch.autograd.grad(loss, w)
+        with torch.no_grad():
+            w -= learning_rate * grad
+        path.append(w.item())
+    return path
+
+
+pt_path = torch_descend(0.1, steps=20)
+for k in (5, 10, 15, 20):
+    predicted = 3 - 3 * 0.8**k  # each step multiplies w − 3 by 0.8
+    print(f"step {k}: w = {pt_path[k - 1]:.4f}, predicted {predicted:.4f}")
+# --8<-- [end:torch_exercise_1]
+
+# --8<-- [start:tf_exercise_2]
+# f''(w) = 2, so the critical learning rate is 2 / 2 = 1.
+tf_paths = {lr: tf_descend(lr, steps=6) for lr in (0.9, 1.0, 1.1)}
+for lr, path in tf_paths.items():
+    print(f"lr {lr}:", np.round(path, 2))
+# --8<-- [end:tf_exercise_2]
+
+# --8<-- [start:torch_exercise_2]
+# f''(w) = 2, so the critical learning rate is 2 / 2 = 1.
+pt_paths = {lr: torch_descend(lr, steps=6) for lr in (0.9, 1.0, 1.1)}
+for lr, path in pt_paths.items():
+    print(f"lr {lr}:", np.round(path, 2))
+# --8<-- [end:torch_exercise_2]
+
+
+# --8<-- [start:tf_exercise_3]
+def tf_descend_with(optimizer, steps):
+    """The same steps on f(w) = (w − 3)², by a Keras optimizer."""
+    w = tf.Variable(0.0)
+    for _ in range(steps):
+        with tf.GradientTape() as tape:
+            loss = (w - 3.0) ** 2
+        optimizer.apply_gradients([(tape.gradient(loss, w), w)])
+    return float(w.numpy())
+
+
+tf_plain = tf_descend_with(keras.optimizers.SGD(learning_rate=0.1), 20)
+tf_heavy = tf_descend_with(
+    keras.optimizers.SGD(learning_rate=0.1, momentum=0.9), 20
+)
+print(f"SGD: w = {tf_plain:.4f} (by hand: {tf_path[-1]:.4f})")
+print(f"SGD with momentum 0.9: w = {tf_heavy:.4f}")
+# --8<-- [end:tf_exercise_3]
+
+
+# --8<-- [start:torch_exercise_3]
+def torch_descend_with(make_optimizer, steps):
+    """The same steps on f(w) = (w − 3)², by a torch.optim optimizer."""
+    w = torch.zeros((), requires_grad=True)
+    optimizer = make_optimizer([w])
+    for _ in range(steps):
+        optimizer.zero_grad()
+        ((w - 3.0) ** 2).backward()
+        optimizer.step()
+    return w.item()
+
+
+pt_plain = torch_descend_with(lambda p: torch.optim.SGD(p, lr=0.1), 20)
+pt_heavy = torch_descend_with(
+    lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9), 20
+)
+print(f"SGD: w = {pt_plain:.4f} (by hand: {pt_path[-1]:.4f})")
+print(f"SGD with momentum 0.9: w = {pt_heavy:.4f}")
+# --8<-- [end:torch_exercise_3]

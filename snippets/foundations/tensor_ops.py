@@ -286,3 +286,69 @@ print(torch.tensor([5, 5]))  # data, with the inferred dtype
 print(torch.Tensor([5, 5]))  # data too, but always the default float
 print(torch.zeros(5, 5).sum(), torch.empty(5, 5).shape)
 # --8<-- [end:torch_constructor]
+
+# --8<-- [start:tf_exercise_1]
+logits = tf.constant([[2.0, 1.0, 0.1], [1.0, 3.0, 0.0]])
+# Subtracting each row's maximum keeps exp() from overflowing.
+shifted = logits - tf.reduce_max(logits, axis=1, keepdims=True)
+exps = tf.exp(shifted)
+probs = exps / tf.reduce_sum(exps, axis=1, keepdims=True)
+print(probs.numpy().round(3))
+print(tf.reduce_sum(probs, axis=1).numpy().round(4))
+# --8<-- [end:tf_exercise_1]
+
+# --8<-- [start:torch_exercise_1]
+logits_pt = torch.tensor([[2.0, 1.0, 0.1], [1.0, 3.0, 0.0]])
+# Subtracting each row's maximum keeps exp() from overflowing.
+shifted_pt = logits_pt - logits_pt.max(dim=1, keepdim=True).values
+exps_pt = shifted_pt.exp()
+probs_pt = exps_pt / exps_pt.sum(dim=1, keepdim=True)
+print(probs_pt.round(decimals=3))
+print(probs_pt.sum(dim=1).round(decimals=4))
+# --8<-- [end:torch_exercise_1]
+
+# --8<-- [start:tf_exercise_2]
+class_scores = tf.constant(
+    [[0.1, 2.0, 0.3], [1.5, 0.2, 0.1], [0.3, 0.4, 2.2],
+     [0.9, 0.8, 0.1], [0.2, 0.1, 0.4]]
+)
+true_classes = tf.constant([1, 0, 2, 1, 2], dtype=tf.int64)
+predicted = tf.argmax(class_scores, axis=1)
+print(predicted.numpy(), predicted.dtype)  # tf.argmax returns int64
+correct = predicted == true_classes  # the dtypes must match
+accuracy = tf.reduce_mean(tf.cast(correct, tf.float32))
+print(correct.numpy(), f"accuracy {accuracy:.2f}")
+# --8<-- [end:tf_exercise_2]
+
+# --8<-- [start:torch_exercise_2]
+class_scores_pt = torch.tensor(
+    [[0.1, 2.0, 0.3], [1.5, 0.2, 0.1], [0.3, 0.4, 2.2],
+     [0.9, 0.8, 0.1], [0.2, 0.1, 0.4]]
+)
+true_classes_pt = torch.tensor([1, 0, 2, 1, 2])
+predicted_pt = class_scores_pt.argmax(dim=1)
+print(predicted_pt, predicted_pt.dtype)
+correct_pt = predicted_pt == true_classes_pt
+accuracy_pt = correct_pt.float().mean()  # the mean needs a float type
+print(correct_pt, f"accuracy {accuracy_pt:.2f}")
+# --8<-- [end:torch_exercise_2]
+
+# --8<-- [start:tf_exercise_3]
+points = tf.constant([[0.0, 0.0], [1.0, 1.0], [4.0, 5.0], [5.0, 4.0]])
+centres = tf.constant([[0.5, 0.5], [4.5, 4.5]])
+# (4, 1, 2) - (1, 2, 2) -> (4, 2, 2): every point minus every centre
+offsets = points[:, tf.newaxis, :] - centres[tf.newaxis, :, :]
+squared_distances = tf.reduce_sum(offsets**2, axis=-1)  # shape (4, 2)
+print(squared_distances.numpy().round(2))
+print(tf.argmin(squared_distances, axis=1).numpy())  # the nearest centre
+# --8<-- [end:tf_exercise_3]
+
+# --8<-- [start:torch_exercise_3]
+points_pt = torch.tensor([[0.0, 0.0], [1.0, 1.0], [4.0, 5.0], [5.0, 4.0]])
+centres_pt = torch.tensor([[0.5, 0.5], [4.5, 4.5]])
+# (4, 1, 2) - (1, 2, 2) -> (4, 2, 2): every point minus every centre
+offsets_pt = points_pt[:, None, :] - centres_pt[None, :, :]
+squared_distances_pt = (offsets_pt**2).sum(dim=-1)  # shape (4, 2)
+print(squared_distances_pt)
+print(squared_distances_pt.argmin(dim=1))  # the nearest centre
+# --8<-- [end:torch_exercise_3]

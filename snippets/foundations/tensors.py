@@ -214,3 +214,48 @@ product_pt = torch.ones(2, 3, device=device) @ torch.ones(3, 2, device=device)
 print(device, product_pt.device)
 print(product_pt.cpu().numpy())  # .numpy() needs a CPU tensor
 # --8<-- [end:torch_device]
+
+# --8<-- [start:tf_exercise_1]
+images = tf.reshape(tf.range(24), [2, 3, 4])  # two 3×4 "images"
+flat = tf.reshape(images, [2, -1])  # -1: 3 · 4 = 12 is inferred
+print(images.shape, flat.shape)
+print(flat[:, -1].numpy())  # the last element of each image
+print(images[:, 1, :].numpy())  # the middle row of each image
+# --8<-- [end:tf_exercise_1]
+
+# --8<-- [start:torch_exercise_1]
+images_pt = torch.arange(24).reshape(2, 3, 4)  # two 3×4 "images"
+flat_pt = images_pt.reshape(2, -1)  # -1: 3 · 4 = 12 is inferred
+print(images_pt.shape, flat_pt.shape)
+print(flat_pt[:, -1])  # the last element of each image
+print(images_pt[:, 1, :])  # the middle row of each image
+# --8<-- [end:torch_exercise_1]
+
+# --8<-- [start:tf_exercise_2]
+tens = tf.expand_dims(tf.range(4) * 10, axis=1)  # shape (4, 1)
+units = tf.range(5)  # shape (5,)
+two_digit = tens + units  # (4, 1) + (5,) -> (4, 5)
+print(two_digit.shape, two_digit.dtype)
+print(two_digit.numpy())
+# --8<-- [end:tf_exercise_2]
+
+# --8<-- [start:torch_exercise_2]
+tens_pt = (torch.arange(4) * 10).unsqueeze(1)  # shape (4, 1)
+units_pt = torch.arange(5)  # shape (5,)
+two_digit_pt = tens_pt + units_pt  # (4, 1) + (5,) -> (4, 5)
+print(two_digit_pt.shape, two_digit_pt.dtype)
+print(two_digit_pt)
+# --8<-- [end:torch_exercise_2]
+
+# --8<-- [start:tf_exercise_3]
+base = tf.zeros([5])
+marked = tf.tensor_scatter_nd_update(base, [[1], [3]], [1.0, 1.0])
+print(base.numpy(), marked.numpy())  # `base` cannot change
+# --8<-- [end:tf_exercise_3]
+
+# --8<-- [start:torch_exercise_3]
+base_pt = torch.zeros(5)
+marked_pt = base_pt.clone()  # without clone(), base_pt would change too
+marked_pt[[1, 3]] = 1.0
+print(base_pt, marked_pt)
+# --8<-- [end:torch_exercise_3]

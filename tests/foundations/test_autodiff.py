@@ -279,3 +279,52 @@ def test_torch_discrete_gradient_estimators(torch_page):
         torch_page.st_grads_pt[1.0].numpy(),
         torch_page.frequencies_pt.numpy(),
     )
+
+
+# Exercises: the gradients against finite differences, Newton's steps against NumPy.
+
+EXERCISE_X, EXERCISE_Y = np.array([1.0, 2.0, 3.0, 4.0]), np.array([2.0, 4.0, 5.0, 8.0])
+
+
+def exercise_checks(dl_dw, dl_db, accumulated, full, newton_x):
+    expected = central_diff(lambda p: (p[0] * 2.0 + p[1] - 1.0) ** 2, [1.0, 0.5])
+    np.testing.assert_allclose([dl_dw, dl_db], expected, rtol=RTOL, atol=ATOL)
+
+    def batch_grad(xs, ys):
+        return central_diff(lambda p: np.sum((p[0] * xs - ys) ** 2), [1.0])[0]
+
+    halves = batch_grad(EXERCISE_X[:2], EXERCISE_Y[:2]) + batch_grad(EXERCISE_X[2:], EXERCISE_Y[2:])
+    assert accumulated == pytest.approx(halves, rel=RTOL)
+    assert full == pytest.approx(batch_grad(EXERCISE_X, EXERCISE_Y), rel=RTOL)
+    x = 2.0
+    for _ in range(4):
+        x -= (x**3 - 1) / (3 * x**2)
+    assert newton_x == pytest.approx(x, rel=1e-6)
+    assert newton_x == pytest.approx(1.0, abs=1e-3)
+
+
+def test_tf_exercise_solutions(tf_page):
+    page = tf_page
+    exercise_checks(
+        float(page.dl_dw),
+        float(page.dl_db),
+        float(page.total),
+        float(page.batch_gradient(page.inputs, page.labels)),
+        float(page.point.numpy()),
+    )
+
+
+def test_torch_exercise_solutions(torch_page):
+    import torch
+
+    page = torch_page
+    slope = torch.tensor(1.0, requires_grad=True)
+    for batch in (slice(0, 2), slice(2, 4)):
+        ((slope * page.inputs_pt[batch] - page.labels_pt[batch]) ** 2).sum().backward()
+    exercise_checks(
+        page.weight_pt.grad.item(),
+        page.bias_pt.grad.item(),
+        slope.grad.item(),
+        page.slope_pt.grad.item(),
+        page.point_pt.item(),
+    )

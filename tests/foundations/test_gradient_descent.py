@@ -60,3 +60,36 @@ def test_torch_sgd_takes_the_hand_written_steps(torch_page):
     hand, _ = page.torch_fit_by_hand(page.features, page.targets, 0.3, max_steps=10, tol=0.0)
     builtin = page.torch_fit(page.features, page.targets, lambda p: torch.optim.SGD(p, lr=0.3), steps=10)
     np.testing.assert_allclose(hand, builtin, rtol=1e-5)
+
+
+# Exercises: f(w) = (w - 3)², whose gradient 2(w - 3) makes every step computable in NumPy.
+
+
+def descend_numpy(learning_rate, steps, momentum=0.0):
+    """Heavy-ball steps from w = 0: v ← momentum·v + f'(w), w ← w - lr·v; w after each."""
+    w, velocity, path = 0.0, 0.0, []
+    for _ in range(steps):
+        velocity = momentum * velocity + 2 * (w - 3.0)
+        w -= learning_rate * velocity
+        path.append(w)
+    return np.array(path)
+
+
+def exercise_checks(path, paths, plain, heavy):
+    np.testing.assert_allclose(path, descend_numpy(0.1, 20), rtol=1e-5)
+    np.testing.assert_allclose(path, 3 - 3 * 0.8 ** np.arange(1, 21), rtol=1e-5)
+    for lr, lr_path in paths.items():
+        np.testing.assert_allclose(lr_path, descend_numpy(lr, 6), rtol=1e-5)
+    assert abs(paths[0.9][-1] - 3) < abs(paths[0.9][0] - 3)  # converges, oscillating
+    assert abs(paths[1.1][-1] - 3) > abs(paths[1.1][0] - 3)  # diverges
+    assert plain == pytest.approx(path[-1], rel=1e-6)
+    assert heavy == pytest.approx(descend_numpy(0.1, 20, momentum=0.9)[-1], rel=1e-5)
+    assert abs(heavy - 3) > abs(plain - 3)  # momentum does not help here
+
+
+def test_tf_exercise_solutions(tf_page):
+    exercise_checks(tf_page.tf_path, tf_page.tf_paths, tf_page.tf_plain, tf_page.tf_heavy)
+
+
+def test_torch_exercise_solutions(torch_page):
+    exercise_checks(torch_page.pt_path, torch_page.pt_paths, torch_page.pt_plain, torch_page.pt_heavy)

@@ -212,3 +212,63 @@ def test_torch_tensor_with_ints_is_a_shape_and_with_a_list_is_float_data(torch_p
     assert torch_page.odd.shape == (5, 5)
     assert torch.Tensor([5, 5]).dtype == torch.get_default_dtype()
     assert torch.tensor([5, 5]).dtype == torch.int64
+
+
+# ----------------------------------------------------------------------------- Exercises
+
+LOGITS = np.array([[2.0, 1.0, 0.1], [1.0, 3.0, 0.0]])
+SOFTMAX = np.exp(LOGITS) / np.exp(LOGITS).sum(axis=1, keepdims=True)
+CLASS_SCORES = np.array([[0.1, 2.0, 0.3], [1.5, 0.2, 0.1], [0.3, 0.4, 2.2], [0.9, 0.8, 0.1], [0.2, 0.1, 0.4]])
+TRUE_CLASSES = np.array([1, 0, 2, 1, 2])
+POINTS = np.array([[0.0, 0.0], [1.0, 1.0], [4.0, 5.0], [5.0, 4.0]])
+CENTRES = np.array([[0.5, 0.5], [4.5, 4.5]])
+SQUARED_DISTANCES = ((POINTS[:, None, :] - CENTRES[None, :, :]) ** 2).sum(axis=-1)
+
+
+def test_tf_exercise_solutions(tf_page):
+    import tensorflow as tf
+
+    np.testing.assert_allclose(tf_page.probs.numpy(), SOFTMAX, rtol=1e-6)
+    np.testing.assert_allclose(tf_page.probs.numpy(), tf.nn.softmax(tf_page.logits).numpy(), rtol=1e-6)
+    assert float(tf_page.accuracy) == pytest.approx(np.mean(CLASS_SCORES.argmax(axis=1) == TRUE_CLASSES))
+    np.testing.assert_allclose(tf_page.squared_distances.numpy(), SQUARED_DISTANCES, rtol=1e-6)
+
+
+def test_tf_exercise_argmax_against_int32_labels_is_an_error(tf_page):
+    import tensorflow as tf
+
+    with pytest.raises(tf.errors.InvalidArgumentError, match="int64"):
+        tf_page.predicted == tf.constant(TRUE_CLASSES, tf.int32)  # noqa: B015
+
+
+def test_tf_exercise_softmax_without_the_shift_overflows(tf_page):
+    import tensorflow as tf
+
+    large = tf.constant([[1000.0, 999.0]])
+    assert np.isnan((tf.exp(large) / tf.reduce_sum(tf.exp(large))).numpy()).all()
+    shifted = tf.exp(large - tf.reduce_max(large))
+    np.testing.assert_allclose((shifted / tf.reduce_sum(shifted)).numpy(), tf.nn.softmax(large).numpy())
+
+
+def test_torch_exercise_solutions(torch_page):
+    import torch
+
+    np.testing.assert_allclose(torch_page.probs_pt.numpy(), SOFTMAX, rtol=1e-6)
+    torch.testing.assert_close(torch_page.probs_pt, torch.softmax(torch_page.logits_pt, dim=1))
+    assert torch_page.accuracy_pt.item() == pytest.approx(np.mean(CLASS_SCORES.argmax(axis=1) == TRUE_CLASSES))
+    np.testing.assert_allclose(torch_page.squared_distances_pt.numpy(), SQUARED_DISTANCES, rtol=1e-6)
+    np.testing.assert_array_equal(torch_page.squared_distances_pt.argmin(dim=1).numpy(), [0, 0, 1, 1])
+
+
+def test_torch_exercise_mean_of_booleans_is_an_error(torch_page):
+    with pytest.raises(RuntimeError, match="Bool"):
+        torch_page.correct_pt.mean()
+
+
+def test_torch_exercise_softmax_without_the_shift_overflows(torch_page):
+    import torch
+
+    large = torch.tensor([1000.0, 999.0])
+    assert torch.isnan(large.exp() / large.exp().sum()).all()
+    shifted = (large - large.max()).exp()
+    torch.testing.assert_close(shifted / shifted.sum(), torch.softmax(large, dim=0))

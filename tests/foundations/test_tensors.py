@@ -61,3 +61,32 @@ def test_torch_device_order_is_cuda_then_mps_then_cpu(torch_page, monkeypatch, c
     monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
     assert torch_page.torch_device().type == expected
+
+
+# ----------------------------------------------------------------------------- Exercises
+
+TWO_DIGIT = 10 * np.arange(4)[:, None] + np.arange(5)
+MARKED = np.array([0.0, 1.0, 0.0, 1.0, 0.0])
+
+
+def test_tf_exercise_solutions(tf_page):
+    np.testing.assert_array_equal(tf_page.flat.numpy(), np.arange(24).reshape(2, 12))
+    np.testing.assert_array_equal(tf_page.two_digit.numpy(), TWO_DIGIT)
+    np.testing.assert_array_equal(tf_page.base.numpy(), np.zeros(5))
+    np.testing.assert_array_equal(tf_page.marked.numpy(), MARKED)
+
+
+def test_torch_exercise_solutions(torch_page):
+    np.testing.assert_array_equal(torch_page.flat_pt.numpy(), np.arange(24).reshape(2, 12))
+    np.testing.assert_array_equal(torch_page.two_digit_pt.numpy(), TWO_DIGIT)
+    np.testing.assert_array_equal(torch_page.base_pt.numpy(), np.zeros(5))
+    np.testing.assert_array_equal(torch_page.marked_pt.numpy(), MARKED)
+
+
+def test_torch_exercise_without_clone_the_original_changes(torch_page):
+    import torch
+
+    base = torch.zeros(5)
+    alias = base  # what the solution's clone() avoids
+    alias[[1, 3]] = 1.0
+    np.testing.assert_array_equal(base.numpy(), MARKED)
