@@ -137,3 +137,40 @@ losses_pt = [torch_train_step(model_pt, optimizer_pt, x_pt, y_pt, device)
 print(f"loss: {losses_pt[0]:.3f} at the first step, "
       f"{losses_pt[-1]:.6f} after 50")
 # --8<-- [end:torch_unchanged]
+
+
+# --8<-- [start:tf_exercise_1]
+for variable in model.trainable_variables:
+    print(variable.path, tuple(variable.shape),
+          variable.value.device.split("/")[-1])
+# --8<-- [end:tf_exercise_1]
+
+
+# --8<-- [start:torch_exercise_1]
+for name, parameter in model_pt.named_parameters():
+    print(name, tuple(parameter.shape), parameter.device)
+# --8<-- [end:torch_exercise_1]
+
+
+# --8<-- [start:tf_exercise_2]
+def tf_predict(model, x):
+    """Predictions as a NumPy array, wherever TensorFlow ran the model."""
+    return model(x, training=False).numpy()
+
+
+new_rows = tf.constant([[1.0, 2.0, 3.0], [0.5, 0.0, -1.5]])
+print(tf_predict(model, new_rows).round(2))  # the sums are 6 and -1
+# --8<-- [end:tf_exercise_2]
+
+
+# --8<-- [start:torch_exercise_2]
+def torch_predict(model, x, device):
+    """Predictions as a NumPy array, wherever the model lives."""
+    model.eval()  # layers such as dropout switch to inference
+    with torch.no_grad():  # autograd records nothing here
+        return model(x.to(device)).cpu().numpy()
+
+
+new_rows_pt = torch.tensor([[1.0, 2.0, 3.0], [0.5, 0.0, -1.5]])
+print(torch_predict(model_pt, new_rows_pt, device).round(2))
+# --8<-- [end:torch_exercise_2]

@@ -218,5 +218,71 @@ def main(argv: list[str]) -> None:
 # --8<-- [end:measure]
 
 
+# --8<-- [start:tf_exercise_1]
+factor_traces = []
+
+
+@tf.function
+def scale_by(values, factor):
+    factor_traces.append(factor)
+    return values * factor
+
+
+values = tf.constant([1.0, 2.0])
+for factor in [0.5, 1.5, 2.5]:
+    scale_by(values, factor)  # a Python float: a new trace for each value
+print("three Python floats:", len(factor_traces), "traces")
+for factor in [0.5, 1.5, 2.5]:
+    scale_by(values, tf.constant(factor))  # a tensor: one trace serves all
+print("three float tensors:", len(factor_traces) - 3, "trace")
+print("what that trace saw:", factor_traces[-1])
+# --8<-- [end:tf_exercise_1]
+
+# --8<-- [start:tf_exercise_2]
+default_shapes, relaxed_shapes = [], []
+
+
+@tf.function
+def vector_sum(v):
+    default_shapes.append(tuple(v.shape))
+    return tf.reduce_sum(v)
+
+
+@tf.function(reduce_retracing=True)
+def relaxed_vector_sum(v):
+    relaxed_shapes.append(tuple(v.shape))
+    return tf.reduce_sum(v)
+
+
+for n in [2, 3, 4, 5]:
+    vector_sum(tf.ones([n]))
+    relaxed_vector_sum(tf.ones([n]))
+print("default:", len(default_shapes), "traces", default_shapes)
+print("reduce_retracing:", len(relaxed_shapes), "traces", relaxed_shapes)
+# --8<-- [end:tf_exercise_2]
+
+# --8<-- [start:torch_exercise_3_given]
+def normalize(x):
+    if x.abs().max() > 1:
+        return x / x.abs().max()
+    return x
+# --8<-- [end:torch_exercise_3_given]
+
+
+# --8<-- [start:torch_exercise_3]
+def normalize_in_one_graph(x):
+    peak = x.abs().max()
+    return torch.where(peak > 1, x / peak, x)  # computes both, picks one
+
+
+for fn in [normalize, normalize_in_one_graph]:
+    explained = torch._dynamo.explain(fn)(x)
+    print(f"{fn.__name__}: {explained.graph_count} graphs, "
+          f"{explained.graph_break_count} breaks")
+for arg in [x, x / 4]:  # peak 2.0, then 0.5: both branches
+    difference = (normalize(arg) - normalize_in_one_graph(arg)).abs().max()
+    print(f"peak {arg.abs().max().item()}: difference {difference.item()}")
+# --8<-- [end:torch_exercise_3]
+
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -114,3 +114,91 @@ def torch_on_gpu(measure):
 for step, figures in torch_on_gpu(cuda_memory_steps).items():
     print(f"{step}: {figures}")
 # --8<-- [end:torch_memory]
+
+
+# --8<-- [start:tf_exercise_1]
+def tf_gpu_diagnosis():
+    """Whether TensorFlow can use a GPU here and, if not, the likely cause."""
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus:
+        return f"{len(gpus)} GPU(s) ready"
+    build = tf.sysconfig.get_build_info()
+    if build["is_cuda_build"]:
+        return ("built for CUDA, but no GPU found: check the driver and "
+                "the [and-cuda] extra")
+    if build["is_rocm_build"]:
+        return "built for ROCm, but no GPU found: check the driver"
+    return "no GPU found, and this build supports neither CUDA nor ROCm"
+
+
+print(f"TensorFlow {tf.__version__}: {tf_gpu_diagnosis()}")
+# --8<-- [end:tf_exercise_1]
+
+
+# --8<-- [start:torch_exercise_1]
+def torch_gpu_diagnosis():
+    """Whether PyTorch can use an accelerator here and, if not, why not."""
+    built_for = torch.accelerator.current_accelerator()
+    if built_for is None:
+        return "a build without accelerator support"
+    kind = built_for.type  # "cuda" (also for ROCm builds), "mps", "xpu", ...
+    if not torch.accelerator.is_available():
+        return f"built for {kind}, but no device found: check the driver"
+    return f"{torch.accelerator.device_count()} {kind} device(s) ready"
+
+
+print(f"PyTorch {torch.__version__}: {torch_gpu_diagnosis()}")
+# --8<-- [end:torch_exercise_1]
+
+
+# --8<-- [start:tf_exercise_2]
+def tf_bytes(shape, dtype):
+    """Bytes that a tensor of this shape and dtype takes, without making it."""
+    return tf.TensorShape(shape).num_elements() * dtype.size
+
+
+batch_shape = [32, 3, 256, 256]  # 32 RGB images of 256 x 256 pixels
+for dtype in [tf.float32, tf.float16]:
+    print(dtype.name, tf_bytes(batch_shape, dtype) // MiB, "MiB")
+# --8<-- [end:tf_exercise_2]
+
+
+# --8<-- [start:torch_exercise_2]
+batch_shape = (32, 3, 256, 256)  # 32 RGB images of 256 x 256 pixels
+for dtype in [torch.float32, torch.float16]:
+    batch = torch.empty(batch_shape, dtype=dtype, device="meta")  # no data
+    print(dtype, batch.numel() * batch.element_size() // MiB, "MiB")
+# --8<-- [end:torch_exercise_2]
+
+
+# --8<-- [start:tf_exercise_3]
+def tf_batch_memory(device="GPU:0"):
+    """The estimate next to what TensorFlow reports for the real batch."""
+    tf.config.experimental.reset_memory_stats(device)
+    with tf.device(device):
+        batch = tf.zeros(batch_shape)  # float32
+    figures = {"estimate": f"{tf_bytes(batch_shape, tf.float32) // MiB} MiB",
+               "measured": tf_memory(device)}
+    del batch
+    return figures
+
+
+for step, figures in tf_on_gpu(tf_batch_memory).items():
+    print(f"{step}: {figures}")
+# --8<-- [end:tf_exercise_3]
+
+
+# --8<-- [start:torch_exercise_3]
+def cuda_batch_memory():
+    """The estimate next to what PyTorch reports for the real batch."""
+    torch.cuda.reset_peak_memory_stats()
+    batch = torch.empty(batch_shape, dtype=torch.float32, device="cuda")
+    figures = {"estimate": f"{batch.numel() * batch.element_size() // MiB} MiB",
+               "measured": cuda_memory()}
+    del batch
+    return figures
+
+
+for step, figures in torch_on_gpu(cuda_batch_memory).items():
+    print(f"{step}: {figures}")
+# --8<-- [end:torch_exercise_3]

@@ -71,3 +71,25 @@ def test_torch_training_step_learns_the_sum(torch_page):
 
     assert torch_page.losses_pt[-1] < torch_page.losses_pt[0] / 10
     assert torch.allclose(torch_page.model_pt.weight.detach().cpu(), torch.ones(1, 3), atol=0.1)
+
+
+def test_exercise_tf_weights_are_listed_on_the_device_that_holds_them(tf_page):
+    devices = {v.value.device for v in tf_page.model.trainable_variables}
+    assert devices == {tf_page.result.device}
+
+
+def test_exercise_tf_predictions_are_the_row_sums(tf_page):
+    import numpy as np
+
+    predictions = tf_page.tf_predict(tf_page.model, tf_page.new_rows)
+    assert isinstance(predictions, np.ndarray) and predictions.shape == (2, 1)
+    assert np.allclose(predictions[:, 0], tf_page.new_rows.numpy().sum(axis=1), atol=0.1)
+
+
+def test_exercise_torch_predictions_are_the_row_sums_in_eval_mode(torch_page):
+    import numpy as np
+
+    predictions = torch_page.torch_predict(torch_page.model_pt, torch_page.new_rows_pt, torch_page.device)
+    assert isinstance(predictions, np.ndarray) and predictions.shape == (2, 1)
+    assert np.allclose(predictions[:, 0], torch_page.new_rows_pt.sum(dim=1).numpy(), atol=0.1)
+    assert not torch_page.model_pt.training  # eval() switched it to inference

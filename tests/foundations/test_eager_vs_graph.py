@@ -132,3 +132,33 @@ def test_branch_free_and_compiled_functions_match_branchy(page):
     assert torch.equal(page.branchy(page.x), page.branch_free(page.x))
     for sign in (1, -1):
         torch.testing.assert_close(page.compiled(sign * page.x), page.branchy(sign * page.x))
+
+
+def test_exercise_tensor_factors_share_one_trace(page):
+    import tensorflow as tf
+
+    before = len(page.factor_traces)
+    assert page.scale_by(page.values, tf.constant(4.0)).numpy().tolist() == [4.0, 8.0]
+    assert len(page.factor_traces) == before  # a new value, the same trace
+    # AutoGraph runs a converted copy: run the original body too, eagerly.
+    assert page.scale_by.python_function(page.values, 3.0).numpy().tolist() == [3.0, 6.0]
+
+
+def test_exercise_relaxed_trace_serves_any_length(page):
+    import tensorflow as tf
+
+    before = (len(page.default_shapes), len(page.relaxed_shapes))
+    assert page.relaxed_vector_sum(tf.ones([7])).numpy() == 7.0
+    assert len(page.relaxed_shapes) == before[1]
+    assert page.vector_sum.python_function(tf.ones([3])).numpy() == 3.0
+    assert page.relaxed_vector_sum.python_function(tf.ones([2])).numpy() == 2.0
+    assert page.default_shapes[before[0]:] == [(3,)] and page.relaxed_shapes[before[1]:] == [(2,)]
+
+
+def test_exercise_normalized_values_stay_within_one(page):
+    import torch
+
+    for arg in (page.x, page.x / 4, -3 * page.x):
+        result = page.normalize_in_one_graph(arg)
+        assert result.abs().max().item() <= 1.0
+        torch.testing.assert_close(result, page.normalize(arg))

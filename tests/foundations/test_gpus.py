@@ -129,3 +129,74 @@ def test_torch_on_gpu_runs_the_measure_when_there_is_a_gpu(torch_page, monkeypat
     assert torch_page.torch_on_gpu(lambda: {"ran": "yes"}) == {"<lambda>()": "skipped, no CUDA GPU here"}
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     assert torch_page.torch_on_gpu(lambda: {"ran": "yes"}) == {"ran": "yes"}
+
+
+def test_exercise_tf_diagnosis_for_each_kind_of_build(tf_page, monkeypatch):
+    import tensorflow as tf
+
+    build = {"is_cuda_build": False, "is_rocm_build": False}
+    monkeypatch.setattr(tf.sysconfig, "get_build_info", lambda: build)
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: [])
+    assert "supports neither CUDA nor ROCm" in tf_page.tf_gpu_diagnosis()
+    build["is_rocm_build"] = True
+    assert tf_page.tf_gpu_diagnosis().startswith("built for ROCm, but no GPU found")
+    build["is_cuda_build"] = True
+    assert "[and-cuda]" in tf_page.tf_gpu_diagnosis()
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: [FakeGPU("GPU:0")] * 2)
+    assert tf_page.tf_gpu_diagnosis() == "2 GPU(s) ready"
+
+
+def test_exercise_torch_diagnosis_for_each_kind_of_build(torch_page, monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch.accelerator, "current_accelerator", lambda: torch.device("cuda"))
+    monkeypatch.setattr(torch.accelerator, "is_available", lambda: False)
+    assert torch_page.torch_gpu_diagnosis() == "built for cuda, but no device found: check the driver"
+    monkeypatch.setattr(torch.accelerator, "is_available", lambda: True)
+    monkeypatch.setattr(torch.accelerator, "device_count", lambda: 4)
+    assert torch_page.torch_gpu_diagnosis() == "4 cuda device(s) ready"
+
+
+def test_exercise_estimates_match_real_tensors(tf_page):
+    import tensorflow as tf
+
+    small = tf.zeros([2, 3, 5], dtype=tf.float16)
+    assert tf_page.tf_bytes([2, 3, 5], tf.float16) == small.numpy().nbytes == 60
+    assert tf_page.tf_bytes(tf_page.batch_shape, tf.float32) == 24 * MiB
+
+
+def test_exercise_tf_batch_memory_resets_then_reads(tf_page, monkeypatch):
+    import tensorflow as tf
+
+    calls = []
+
+    def get_memory_info(device):
+        calls.append(("read", device))
+        return {"current": 24 * MiB, "peak": 24 * MiB}
+
+    monkeypatch.setattr(tf.config.experimental, "get_memory_info", get_memory_info)
+    monkeypatch.setattr(tf.config.experimental, "reset_memory_stats", lambda device: calls.append(("reset", device)))
+    assert tf_page.tf_batch_memory("CPU:0") == {"estimate": "24 MiB", "measured": "current 24 MiB, peak 24 MiB"}
+    assert calls == [("reset", "CPU:0"), ("read", "CPU:0")]
+
+
+def test_exercise_cuda_batch_memory_resets_then_reads(torch_page, monkeypatch):
+    import torch
+
+    calls = []
+    real_empty = torch.empty
+
+    def empty(*size, dtype=None, device=None):
+        calls.append(("empty", device))
+        return real_empty(*size, dtype=dtype, device="meta" if device == "cuda" else device)
+
+    monkeypatch.setattr(torch, "empty", empty)
+    monkeypatch.setattr(torch.cuda, "reset_peak_memory_stats", lambda: calls.append(("reset", None)))
+    monkeypatch.setattr(torch.cuda, "memory_allocated", lambda: 24 * MiB)
+    monkeypatch.setattr(torch.cuda, "memory_reserved", lambda: 26 * MiB)
+    monkeypatch.setattr(torch.cuda, "max_memory_allocated", lambda: 24 * MiB)
+    assert torch_page.cuda_batch_memory() == {
+        "estimate": "24 MiB",
+        "measured": "allocated 24 MiB, reserved 26 MiB, peak 24 MiB",
+    }
+    assert calls == [("reset", None), ("empty", "cuda")]
