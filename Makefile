@@ -15,7 +15,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install chromium serve preview build test outputs lint speed bench clean
+.PHONY: install chromium graphviz screenshots serve preview build test outputs lint speed bench clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,16 +24,16 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
-serve: $(STAMP)
+serve: $(STAMP) graphviz
 	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
 
 preview: $(STAMP)
 	NOTEBOOK_EXECUTE=false $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-build: $(STAMP)
+build: $(STAMP) graphviz
 	$(BIN)/mkdocs build --strict
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium graphviz
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium. Install it when missing and we may (root, as on
@@ -47,6 +47,23 @@ chromium:
 			echo "chromium not found and not installable here: the browser tests will be skipped"; \
 		fi; \
 	fi
+
+# keras.utils.plot_model (docs/tensorflow/functional.md) runs Graphviz's `dot`. Install it
+# when missing and we may (root, as on CI); otherwise that page's run fails and says so.
+graphviz:
+	@if ! command -v dot >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing graphviz for plot_model"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+		else \
+			echo "graphviz (dot) not found and not installable here: docs/tensorflow/functional.md will fail"; \
+		fi; \
+	fi
+
+# Rerun the pages' code, then screenshot TensorBoard's dashboards over its runs and redraw the
+# Functional model: docs/foundations/img/tensorboard-*.png, docs/tensorflow/img/functional-model.png.
+screenshots: $(STAMP) chromium graphviz
+	$(BIN)/python -m tooling.tensorboard_screenshots
 
 outputs: $(STAMP)
 	$(BIN)/python -m tooling.pagerun --update

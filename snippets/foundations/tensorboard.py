@@ -113,3 +113,163 @@ torch_logged = logged_values(torch_run, "loss")
 print(f"{len(torch_logged)} losses, first {torch_logged[0]:.3f}, "
       f"last {torch_logged[-1]:.4f}")
 # --8<-- [end:torch_read_back]
+
+# --8<-- [start:tf_trace]
+from tensorboard.compat.proto.config_pb2 import RunMetadata
+
+
+@tf.function
+def train_step(w, b, x, y):
+    """One step of the fit above, as a graph."""
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean((w * x + b - y) ** 2)
+    dw, db = tape.gradient(loss, [w, b])
+    w.assign_sub(0.2 * dw)
+    b.assign_sub(0.2 * db)
+    return loss
+
+
+tf_graph_logdir = tempfile.mkdtemp(prefix="tf-graph-")
+writer = tf.summary.create_file_writer(tf_graph_logdir)
+x = tf.linspace(-1.0, 1.0, 64)
+w, b = tf.Variable(0.0), tf.Variable(0.0)
+tf.summary.trace_on(graph=True)  # record the graphs of the functions run
+train_step(w, b, x, 2 * x + 1)  # the first call traces the function
+with writer.as_default():
+    tf.summary.trace_export(name="train_step", step=0)  # and stop recording
+writer.close()
+
+graph_run = read_run(tf_graph_logdir)
+print(graph_run.Tags()["tensors"],
+      graph_run.summary_metadata["train_step"].plugin_data.plugin_name)
+event = graph_run.Tensors("train_step")[0]
+metadata = RunMetadata.FromString(event.tensor_proto.string_val[0])
+graph = metadata.function_graphs[0].pre_optimization_graph
+ops = [node.op for node in graph.node]
+print(len(ops), "nodes, among them:",
+      {op: ops.count(op) for op in ["ReadVariableOp", "AssignSubVariableOp"]})
+# --8<-- [end:tf_trace]
+
+# --8<-- [start:keras_graph]
+import json
+import os
+
+import keras
+import numpy as np
+
+line = keras.layers.Dense(1, kernel_initializer="zeros", name="line")
+inputs = keras.Input(shape=(1,), name="x")
+model = keras.Model(inputs, line(inputs), name="line_fit")
+model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.2), loss="mse")
+keras_logdir = tempfile.mkdtemp(prefix="keras-run-")
+board = keras.callbacks.TensorBoard(log_dir=keras_logdir, write_graph=True)
+x = np.linspace(-1.0, 1.0, 64, dtype="float32")[:, None]
+model.fit(x, 2 * x + 1, epochs=30, batch_size=64, verbose=0,
+          callbacks=[board])  # one batch per epoch: the 30 steps above
+
+print(os.listdir(keras_logdir))
+keras_run = read_run(os.path.join(keras_logdir, "train"))
+print("op graph:", keras_run.Tags()["graph"],
+      "| tensors:", sorted(keras_run.Tags()["tensors"]))
+config = make_ndarray(keras_run.Tensors("keras")[0].tensor_proto).item()
+config = json.loads(config)
+print(config["class_name"], [layer["name"] for layer in
+                             config["config"]["layers"]])
+# --8<-- [end:keras_graph]
+
+# --8<-- [start:torch_graph]
+from tensorboard.compat.proto.event_pb2 import Event
+from tensorboard.compat.proto.graph_pb2 import GraphDef
+from tensorboard.compat.proto.node_def_pb2 import NodeDef
+
+
+class Line(torch.nn.Module):
+    """The model fitted above: w * x + b."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.zeros(()))
+        self.b = torch.nn.Parameter(torch.zeros(()))
+
+    def forward(self, x):
+        return self.w * x + self.b
+
+
+def graph_def(graph: torch.fx.Graph) -> GraphDef:
+    """An FX graph as the GraphDef protocol buffer that TensorBoard draws."""
+    nodes = []
+    for node in graph.nodes:
+        op = str(node.target) if node.op == "call_function" else node.op
+        inputs = [arg.name for arg in node.all_input_nodes]
+        nodes.append(NodeDef(name=node.name, op=op, input=inputs))
+    return GraphDef(node=nodes)
+
+
+exported = torch.export.export(Line(), (torch.linspace(-1.0, 1.0, 64),))
+print(exported.graph)
+torch_graph_logdir = tempfile.mkdtemp(prefix="torch-graph-")
+with SummaryWriter(log_dir=torch_graph_logdir) as writer:
+    event = Event(graph_def=graph_def(exported.graph).SerializeToString())
+    writer.file_writer.add_event(event)
+
+graph = read_run(torch_graph_logdir).Graph()
+print(len(graph.node), "nodes:", [node.op for node in graph.node])
+# --8<-- [end:torch_graph]
+
+# --8<-- [start:tf_exercise_1]
+runs = tempfile.mkdtemp(prefix="runs-")
+for steps in [10, 30]:
+    tf_logged_run(os.path.join(runs, f"steps-{steps}"), steps=steps)
+for name in sorted(os.listdir(runs)):
+    losses = logged_values(read_run(os.path.join(runs, name)), "loss")
+    print(name, len(losses), "losses, last", round(losses[-1], 4))
+# --8<-- [end:tf_exercise_1]
+
+# --8<-- [start:torch_exercise_1]
+import os
+
+runs = tempfile.mkdtemp(prefix="runs-")
+for steps in [10, 30]:
+    torch_logged_run(os.path.join(runs, f"steps-{steps}"), steps=steps)
+for name in sorted(os.listdir(runs)):
+    losses = logged_values(read_run(os.path.join(runs, name)), "loss")
+    print(name, len(losses), "losses, last", round(losses[-1], 4))
+# --8<-- [end:torch_exercise_1]
+
+# --8<-- [start:tf_exercise_2]
+@tf.function
+def line_loss(w, b, x, y):
+    return tf.reduce_mean((w * x + b - y) ** 2)
+
+
+x = tf.linspace(-1.0, 1.0, 64)
+w, b = tf.Variable(0.0), tf.Variable(0.0)
+concrete = line_loss.get_concrete_function(w, b, x, 2 * x + 1)  # traces it
+loss_logdir = tempfile.mkdtemp(prefix="tf-loss-graph-")
+writer = tf.summary.create_file_writer(loss_logdir)
+with writer.as_default():
+    tf.summary.graph(concrete.graph)  # a GraphDef event, as torch writes
+writer.close()
+
+graph = read_run(loss_logdir).Graph()
+print(len(graph.node), "nodes:", [node.op for node in graph.node])
+# --8<-- [end:tf_exercise_2]
+
+# --8<-- [start:torch_exercise_2]
+class LineLoss(Line):
+    """The mean squared error of the line on (x, y)."""
+
+    def forward(self, x, y):
+        return ((super().forward(x) - y) ** 2).mean()
+
+
+x = torch.linspace(-1.0, 1.0, 64)
+exported = torch.export.export(LineLoss(), (x, 2 * x + 1))
+loss_logdir = tempfile.mkdtemp(prefix="torch-loss-graph-")
+with SummaryWriter(log_dir=loss_logdir) as writer:
+    event = Event(graph_def=graph_def(exported.graph).SerializeToString())
+    writer.file_writer.add_event(event)
+
+graph = read_run(loss_logdir).Graph()
+print(len(graph.node), "nodes:", [node.op for node in graph.node])
+# --8<-- [end:torch_exercise_2]

@@ -58,6 +58,20 @@ two_heads = keras.Model(
 two_heads.summary(line_length=80)
 # --8<-- [end:graph]
 
+# --8<-- [start:plot]
+# Needs pydot (pip install pydot) and Graphviz's `dot` program.
+keras.utils.plot_model(
+    two_heads, to_file="two_heads.png", show_shapes=True, dpi=72
+)
+
+# plot_model draws the graph that model_to_dot builds; its nodes are named
+# after id(layer) and its edges run from a layer to the layers it feeds.
+dot = keras.utils.model_to_dot(two_heads, show_shapes=True)
+layer_of = {str(id(layer)): layer.name for layer in two_heads.layers}
+for edge in dot.get_edges():
+    print(layer_of[edge.get_source()], "->", layer_of[edge.get_destination()])
+# --8<-- [end:plot]
+
 
 # --8<-- [start:fit_graph]
 def split_halves(x):
@@ -97,3 +111,36 @@ print("its weights:", [tuple(w.shape) for w in half_encoder.weights])
 outputs = two_heads.predict(split_halves(x_test[:2]), verbose=0)
 print({name: value.shape for name, value in sorted(outputs.items())})
 # --8<-- [end:shared]
+
+# --8<-- [start:exercise_1]
+keras.utils.set_random_seed(0)
+
+top_encoder = keras.layers.Dense(32, activation="relu", name="top_encoder")
+bottom_encoder = keras.layers.Dense(32, activation="relu",
+                                    name="bottom_encoder")
+unshared = keras.Model(
+    inputs={"top_half": top, "bottom_half": bottom},
+    outputs=keras.layers.Concatenate()([top_encoder(top),
+                                        bottom_encoder(bottom)]),
+)
+shared = keras.Model(
+    inputs={"top_half": top, "bottom_half": bottom},
+    outputs=two_heads.get_layer("joined").output,
+)
+print("one shared encoder:", shared.count_params())
+print("two encoders:      ", unshared.count_params())
+print("one encoder alone: ", half_encoder.count_params())
+# --8<-- [end:exercise_1]
+
+# --8<-- [start:exercise_2]
+features = keras.Model(
+    inputs={"top_half": top, "bottom_half": bottom},
+    outputs=two_heads.get_layer("residual").output,
+    name="features",
+)
+print([layer.name for layer in features.layers])
+vectors = features.predict(split_halves(x_test[:3]), verbose=0)
+print(vectors.shape)
+# The same layer objects: the trained weights come along.
+print(features.get_layer("block") is two_heads.get_layer("block"))
+# --8<-- [end:exercise_2]

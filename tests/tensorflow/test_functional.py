@@ -5,6 +5,7 @@ the scores, that the shared layer is listed once, and the shapes `predict` retur
 """
 
 import numpy as np
+import pytest
 
 PAGE = "docs/tensorflow/functional.md"
 
@@ -49,3 +50,25 @@ def test_residual_output_is_block_input_plus_block_output(page):
 
 def test_is_even_head_outputs_probabilities(page):
     assert np.all((page.outputs["is_even"] >= 0) & (page.outputs["is_even"] <= 1))
+
+
+def test_plot_model_draws_every_layer_and_connection(page):
+    drawn = {page.layer_of[node.get_name()] for node in page.dot.get_nodes() if node.get_name() in page.layer_of}
+    assert drawn == {layer.name for layer in page.two_heads.layers}
+    assert len(page.dot.get_edges()) == 9  # the shared layer's two calls are two edges into one box
+
+
+def test_plot_model_fails_clearly_without_graphviz(page, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` to find
+    with pytest.raises(ImportError, match=r"You must install graphviz"):
+        page.keras.utils.plot_model(page.two_heads, to_file=str(tmp_path / "model.png"))
+
+
+def test_exercise_1_shared_encoder_has_half_the_parameters(page):
+    assert page.unshared.count_params() == 2 * page.shared.count_params() == 2 * (32 * 32 + 32)
+
+
+def test_exercise_2_features_are_what_the_heads_read(page):
+    kernel, bias = page.two_heads.get_layer("digit").get_weights()
+    logits = page.two_heads.predict(page.split_halves(page.x_test[:3]), verbose=0)["digit"]
+    np.testing.assert_allclose(page.vectors @ kernel + bias, logits, atol=1e-4)
