@@ -199,5 +199,5 @@ assert np.trace(matrix) == (predicted == y_test).sum().item()
 # %% [markdown]
 # ## What next
 #
-# The [torch.optim](optim.md) page explains each line of the loop, and the
-# [PyTorch Lightning](lightning.md) page trains the same model without writing it.
+# The [torch.optim](../optim/) page explains each line of the loop, and the
+# [PyTorch Lightning](../lightning/) page trains the same model without writing it.
