@@ -7,7 +7,8 @@
 #   make outputs  run every page (reading paths, page tests) and rewrite the captured outputs
 #   make lint     ruff, with the repository's configuration
 #   make speed    time a warm strict build, `mkdocs serve` to first page, and the test suite
-#   make bench    rerun every performance measurement shown on the site (CPU: about 5 minutes)
+#   make bench    rerun every performance measurement shown on the site, on an idle machine
+#   make screenshots  redraw the TensorBoard screenshots and the plot_model figure
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv

@@ -1,15 +1,17 @@
 """MkDocs hook: render the Performance pages' measurements from their JSON files.
 
 A page writes a marker on a line of its own; the hook replaces it with a Markdown table
-built from ``results/<file>`` next to the page (``python -m snippets.performance.run``
-writes those files):
+built from the files ``results/<pattern>`` next to the page, one per machine
+(``python -m snippets.performance.run`` writes ``results/cpu-<machine>.json``):
 
-* ``<!-- perf-machine: cpu.json -->``: the machine, libraries and settings of a run;
-* ``<!-- perf-claims: cpu.json id id ... -->``: timings, speedup and verdict per claim
-  (``*`` for every claim in the file);
-* ``<!-- perf-rates: cpu.json id id ... -->``: samples/s or GFLOP/s of both sides.
+* ``<!-- perf-machine: cpu-*.json -->``: each machine, its libraries and settings, and the
+  plot of its speedups;
+* ``<!-- perf-claims: cpu-*.json id id ... -->``: per claim and machine, the round with the
+  median speedup, the range over all rounds, and the verdict (``*``: every claim);
+* ``<!-- perf-rates: cpu-*.json id id ... -->``: samples/s or GFLOP/s of both sides.
 
-A missing results file or a claim the file does not contain fails the build, naming the
+With several machines, a claim's rows sit together, so that verdicts can be compared. No
+results file, or a claim that a results file does not contain, fails the build, naming the
 page, so a page can never show a recommendation without its measurement.
 """
 
@@ -24,70 +26,88 @@ from mkdocs.exceptions import PluginError
 MARKER = re.compile(r"^(?P<indent>[ \t]*)<!-- perf-(?P<kind>machine|claims|rates): (?P<file>\S+)(?P<ids>[^>]*)-->$")
 
 
-def _load(page_path: Path, name: str, where: str) -> dict:
-    path = page_path.parent / "results" / name
-    if not path.is_file():
-        raise PluginError(f"{where}: results file {path.name} is missing (run `python -m snippets.performance.run`)")
-    return json.loads(path.read_text(encoding="utf-8"))
+def _load(page_path: Path, pattern: str, where: str) -> list[dict]:
+    files = sorted((page_path.parent / "results").glob(pattern))
+    if not files:
+        raise PluginError(f"{where}: no results file {pattern} (run `python -m snippets.performance.run`)")
+    runs = []
+    for path in files:
+        results = json.loads(path.read_text(encoding="utf-8"))
+        # Tables name a machine by its results file: cpu-intel-xeon-6-207.json -> intel-xeon-6-207.
+        runs.append({**results, "file": path.name, "label": path.stem.removeprefix("cpu-")})
+    return runs
 
 
-def _claims(results: dict, ids: list[str], name: str, where: str) -> list[dict]:
+def _claims(runs: list[dict], ids: list[str], pattern: str, where: str) -> list[tuple[dict, dict]]:
+    """(run, claim) pairs, claim by claim, machines side by side."""
     if not ids:
-        raise PluginError(f"{where}: name the claims to show, or * for all of {name}")
+        raise PluginError(f"{where}: name the claims to show, or * for all of {pattern}")
+    for run in runs:
+        missing = [i for i in ids if i != "*" and i not in run["claims"]]
+        if missing:
+            raise PluginError(f"{where}: {run['file']} has no measurement for claim(s) {', '.join(missing)}")
     if ids == ["*"]:
-        return list(results["claims"].values())
-    missing = [i for i in ids if i not in results["claims"]]
-    if missing:
-        raise PluginError(f"{where}: {name} has no measurement for claim(s) {', '.join(missing)}")
-    return [results["claims"][i] for i in ids]
+        ids = list(dict.fromkeys(i for run in runs for i in run["claims"]))
+    return [(run, run["claims"][i]) for i in ids for run in runs if i in run["claims"]]
 
 
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.3g}"
 
 
-def machine_table(results: dict) -> list[str]:
-    m = results["machine"]
-    rows = [
-        ("CPU", f"{m['cpu_model']} ({m['cpu_vendor']}), {m['cores']} cores, {m['cpu_mhz']:.0f} MHz"),
-        ("CPU flags of interest", ", ".join(m["cpu_flags"]) or "none"),
-        ("fp32 peak (theoretical)", f"{m['peak_gflops_fp32']} GFLOP/s: {m['peak_assumption']}"),
-        ("GPU", m["gpu"] or "none (GPU numbers not measured yet)"),
-        ("Load average at start (1, 5, 15 min)", ", ".join(str(x) for x in m["load_average"])),
-        ("Threads per framework", str(results["threads"])),
-        ("Python and libraries", f"Python {m['python']}, " + ", ".join(f"{k} {v}" for k, v in m["versions"].items())),
-        ("Date (UTC), mode, run time", f"{m['date']}, {results['mode']}, {results['runtime_s']} s"),
-    ]
-    return ["| Machine | |", "| --- | --- |", *(f"| {k} | {v} |" for k, v in rows)]
+def machine_table(runs: list[dict]) -> list[str]:
+    def rows(results):
+        m = results["machine"]
+        libraries = ", ".join(f"{k} {v}" for k, v in m["versions"].items())
+        return [
+            ("CPU", f"{m['cpu_model']} ({m['cpu_vendor']}), {m['cores']} cores, {m['cpu_mhz']:.0f} MHz as reported"),
+            ("CPU family and model numbers", f"{m.get('cpu_family', '?')}, {m.get('cpu_model_number', '?')}"),
+            ("CPU flags of interest", ", ".join(m["cpu_flags"]) or "none"),
+            ("GPU", m["gpu"] or "none (GPU numbers not measured yet)"),
+            ("Load average at start (1, 5, 15 min)", ", ".join(str(x) for x in m["load_average"])),
+            ("Threads per framework", str(results["threads"])),
+            ("Python and libraries", f"Python {m['python']}, {libraries}"),
+            ("Date (UTC), mode, run time", f"{m['date']}, {results['mode']}, {results['runtime_s']} s"),
+            ("Results file", f"`results/{results['file']}`"),
+        ]
+
+    table = [rows(run) for run in runs]
+    lines = ["| Machine | " + " | ".join(run["label"] for run in runs) + " |", "| --- |" + " --- |" * len(runs)]
+    for i, (name, _) in enumerate(table[0]):
+        lines.append(f"| {name} | " + " | ".join(rows_[i][1] for rows_ in table) + " |")
+    for run in runs:
+        plot = Path(run["file"]).with_suffix(".png").name
+        lines += ["", f"![Speedup of every claim on {run['label']}: median and range of its rounds](results/{plot})"]
+    return lines
 
 
-def claims_table(claims: list[dict]) -> list[str]:
+def claims_table(pairs: list[tuple[dict, dict]]) -> list[str]:
     lines = [
-        "| Claim | Baseline → optimized | Baseline ms/call | Optimized ms/call "
-        "| Speedup: median (min–max) | Optimized first call, s | Verdict |",
-        "| --- | --- | ---: | ---: | --- | ---: | --- |",
+        "| Claim | Machine | Baseline → optimized | Baseline ms/call | Optimized ms/call "
+        "| Speedup: median (range), rounds | Optimized first call, s | Verdict |",
+        "| --- | --- | --- | ---: | ---: | --- | ---: | --- |",
     ]
-    for c in claims:
+    for run, c in pairs:
         lines.append(
-            f"| {c['title']} | {c['baseline']} → {c['optimized']} | {_ms(c['baseline_s'])} | {_ms(c['optimized_s'])} "
-            f"| {c['speedup_median']:.2f}× ({c['speedup_min']:.2f}–{c['speedup_max']:.2f}) "
-            f"| {c['optimized_first_s']:.2f} | **{c['verdict']}** |"
+            f"| {c['title']} | {run['label']} | {c['baseline']} → {c['optimized']} | {_ms(c['baseline_s'])} "
+            f"| {_ms(c['optimized_s'])} | {c['speedup_median']:.2f}× ({c['speedup_min']:.2f}–{c['speedup_max']:.2f}), "
+            f"{c['rounds']} | {c['optimized_first_s']:.2f} | **{c['verdict']}** |"
         )
     return lines
 
 
-def rates_table(claims: list[dict], results: dict) -> list[str]:
-    peak = results["machine"]["peak_gflops_fp32"]
-    lines = ["| Claim | Unit | Baseline | Optimized |", "| --- | --- | ---: | ---: |"]
-    for c in claims:
+def rates_table(pairs: list[tuple[dict, dict]]) -> list[str]:
+    lines = ["| Claim | Machine | Unit | Baseline | Optimized |", "| --- | --- | --- | ---: | ---: |"]
+    for run, c in pairs:
         if "baseline_gflops" in c:
-            rates = [c["baseline_gflops"], c["optimized_gflops"]]
-            cells = [f"{r:.1f} ({r / peak:.0%} of fp32 peak)" for r in rates]
+            cells = [f"{c[f'{s}_gflops']:.1f}" for s in ("baseline", "optimized")]
             unit = "GFLOP/s"
         else:
             cells = [f"{c[f'{s}_items_per_s']:,.0f}" for s in ("baseline", "optimized")]
             unit = "samples/s"
-        lines.append(f"| {c['title']} | {unit} | {c['baseline']}: {cells[0]} | {c['optimized']}: {cells[1]} |")
+        lines.append(
+            f"| {c['title']} | {run['label']} | {unit} | {c['baseline']}: {cells[0]} | {c['optimized']}: {cells[1]} |"
+        )
     return lines
 
 
@@ -99,14 +119,14 @@ def render(markdown: str, page_path: Path, where: str) -> str:
             out.append(line)
             continue
         here = f"{where}:{number}"
-        name, ids = match["file"], match["ids"].split()
-        results = _load(page_path, name, here)
+        pattern, ids = match["file"], match["ids"].split()
+        runs = _load(page_path, pattern, here)
         if match["kind"] == "machine":
-            table = machine_table(results)
+            table = machine_table(runs)
         elif match["kind"] == "claims":
-            table = claims_table(_claims(results, ids, name, here))
+            table = claims_table(_claims(runs, ids, pattern, here))
         else:
-            table = rates_table(_claims(results, ids, name, here), results)
+            table = rates_table(_claims(runs, ids, pattern, here))
         out += [match["indent"] + row for row in table]
     return "\n".join(out) + "\n"
 

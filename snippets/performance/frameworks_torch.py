@@ -62,7 +62,7 @@ def torch_epoch(step, x, y, batch_size=64):
 
 def register_torch(kind):
     @claim(CLAIMS, f"torch_{kind}_train", f"PyTorch {kind.upper()} training",
-           "eager", "torch.compile")
+           "eager", "torch.compile(model)")
     def build(fast):
         x, y = digits(fast)
         eager = torch_trainer(kind, compile_model=False)

@@ -23,22 +23,33 @@ def markers():
                 yield page, match["kind"], match["file"], match["ids"].split()
 
 
-def test_every_claim_shown_on_a_page_is_measured_in_the_results():
-    for page, kind, name, ids in markers():
-        results = json.loads((RESULTS / name).read_text(encoding="utf-8"))
-        if kind != "machine":
-            assert ids, f"{page.name}: a {kind} marker names no claim"
-            ids = list(results["claims"]) if ids == ["*"] else ids
-            missing = [i for i in ids if i not in results["claims"]]
-            assert not missing, f"{page.name}: {name} lacks {missing}"
+def published(pattern="cpu-*.json"):
+    files = sorted(RESULTS.glob(pattern))
+    assert files, f"no results file {pattern} in {RESULTS}"
+    return {path: json.loads(path.read_text(encoding="utf-8")) for path in files}
 
 
-def test_every_measured_claim_has_its_own_section_and_the_machine_is_recorded():
-    results = json.loads((RESULTS / "cpu.json").read_text(encoding="utf-8"))
-    named = {i for _page, _kind, _name, ids in markers() if ids != ["*"] for i in ids}
-    assert set(results["claims"]) == named
-    assert {"cpu_model", "cpu_flags", "cores", "load_average", "versions", "date"} <= set(results["machine"])
-    assert (RESULTS / "speedups.png").is_file()
+def test_every_claim_shown_on_a_page_is_measured_on_every_machine():
+    for page, kind, pattern, ids in markers():
+        for path, results in published(pattern).items():
+            if kind != "machine":
+                assert ids, f"{page.name}: a {kind} marker names no claim"
+                ids = list(results["claims"]) if ids == ["*"] else ids
+                missing = [i for i in ids if i not in results["claims"]]
+                assert not missing, f"{page.name}: {path.name} lacks {missing}"
+
+
+def test_every_measured_claim_has_its_own_section_and_every_machine_is_recorded():
+    named = {i for _page, _kind, _pattern, ids in markers() if ids != ["*"] for i in ids}
+    for path, results in published().items():
+        assert set(results["claims"]) == named, path.name
+        assert results["mode"] == "full", path.name
+        machine = results["machine"]
+        assert {"cpu_model", "cpu_family", "cpu_model_number", "cpu_flags", "cores", "versions"} <= set(machine)
+        assert path.with_suffix(".png").is_file()
+        for claim in results["claims"].values():  # every round recorded, the shown ones among them
+            assert len(claim["baseline_rounds_s"]) == len(claim["optimized_rounds_s"]) == claim["rounds"]
+            assert claim["baseline_s"] / claim["optimized_s"] == pytest.approx(claim["speedup_median"])
 
 
 def test_the_gpu_page_says_its_numbers_are_not_measured():
@@ -48,33 +59,48 @@ def test_the_gpu_page_says_its_numbers_are_not_measured():
 
 @pytest.fixture
 def page_md(tmp_path):
+    """A page beside the published results and a second, made-up machine's."""
     (tmp_path / "results").mkdir()
-    (tmp_path / "results" / "cpu.json").write_text((RESULTS / "cpu.json").read_text(encoding="utf-8"))
+    path, results = next(iter(published().items()))
+    (tmp_path / "results" / path.name).write_text(json.dumps(results))
+    other = json.loads(json.dumps(results))
+    other["machine"].update(cpu_model="Other CPU", cpu_family="99", cpu_model_number="1")
+    other["claims"]["tf_function"]["verdict"] = "made-up verdict"
+    (tmp_path / "results" / "cpu-other-99-1.json").write_text(json.dumps(other))
     return tmp_path / "page.md"
 
 
-def test_hook_renders_tables_with_verdicts(page_md):
-    text = "# T\n\n<!-- perf-machine: cpu.json -->\n\n    <!-- perf-claims: cpu.json tf_function -->\n"
-    text += "<!-- perf-rates: cpu.json torch_matmul_bf16 tf_mlp_train -->\n"
+def test_hook_renders_tables_with_verdicts_machines_side_by_side(page_md):
+    text = "# T\n\n<!-- perf-machine: cpu-*.json -->\n\n    <!-- perf-claims: cpu-*.json tf_function -->\n"
+    text += "<!-- perf-rates: cpu-*.json torch_matmul_bf16 tf_mlp_train -->\n"
     html = perf_results.render(text, page_md, "docs/x.md")
-    results = json.loads((RESULTS / "cpu.json").read_text(encoding="utf-8"))
+    path, results = next(iter(published().items()))
     assert "<!--" not in html
-    assert f"**{results['claims']['tf_function']['verdict']}** |" in html
-    assert "\n    | Claim | Baseline → optimized |" in html  # indentation kept inside tabs
-    assert "GFLOP/s" in html and "samples/s" in html and "of fp32 peak" in html
-    assert results["machine"]["cpu_model"] in html
+    mine = f"| {path.stem.removeprefix('cpu-')} |"
+    rows = [line for line in html.splitlines() if line.startswith("    | tf.function on small-op code")]
+    ours, other = rows if path.name < "cpu-other-99-1.json" else rows[::-1]  # machines in file-name order
+    assert mine in ours and "| other-99-1 |" in other
+    names = sorted([path.stem.removeprefix("cpu-"), "other-99-1"])
+    assert f"| Machine | {names[0]} | {names[1]} |" in html  # one column per machine
+    assert f"Other CPU ({results['machine']['cpu_vendor']})" in html
+    assert other.endswith("**made-up verdict** |")
+    assert ours.endswith(f"**{results['claims']['tf_function']['verdict']}** |")
+    assert "\n    | Claim | Machine | Baseline → optimized |" in html  # indentation kept inside tabs
+    assert "GFLOP/s" in html and "samples/s" in html and "peak" not in html
+    assert "(results/cpu-other-99-1.png)" in html
 
 
-def test_hook_fails_on_a_missing_results_file(page_md):
-    with pytest.raises(PluginError, match=r"docs/x.md:3: results file gpu.json is missing"):
-        perf_results.render("# T\n\n<!-- perf-claims: gpu.json tf_function -->\n", page_md, "docs/x.md")
+def test_hook_fails_without_a_results_file(page_md):
+    with pytest.raises(PluginError, match=r"docs/x.md:3: no results file gpu-\*.json"):
+        perf_results.render("# T\n\n<!-- perf-claims: gpu-*.json tf_function -->\n", page_md, "docs/x.md")
 
 
 def test_hook_fails_on_a_missing_claim(page_md):
-    with pytest.raises(PluginError, match=r"docs/x.md:1: cpu.json has no measurement for claim\(s\) made_up"):
-        perf_results.render("<!-- perf-claims: cpu.json tf_function made_up -->\n", page_md, "docs/x.md")
+    match = r"docs/x.md:1: cpu-\S+.json has no measurement for claim\(s\) made_up"
+    with pytest.raises(PluginError, match=match):
+        perf_results.render("<!-- perf-claims: cpu-*.json tf_function made_up -->\n", page_md, "docs/x.md")
     with pytest.raises(PluginError, match="name the claims"):
-        perf_results.render("<!-- perf-rates: cpu.json -->\n", page_md, "docs/x.md")
+        perf_results.render("<!-- perf-rates: cpu-*.json -->\n", page_md, "docs/x.md")
 
 
 def test_hook_is_registered_and_reads_the_page_path(page_md):
@@ -92,5 +118,5 @@ def test_hook_is_registered_and_reads_the_page_path(page_md):
     class Page:
         file = File()
 
-    with pytest.raises(PluginError, match=r"docs/performance/x\.md:1: results file none\.json is missing"):
+    with pytest.raises(PluginError, match=r"docs/performance/x\.md:1: no results file none\.json"):
         perf_results.on_page_markdown("<!-- perf-machine: none.json -->", Page(), {}, None)
