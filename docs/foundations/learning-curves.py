@@ -54,10 +54,17 @@ x_train, x_other, y_train, y_other = train_test_split(
     x, y, train_size=150, random_state=0, stratify=y
 )
 x_val, x_test, y_val, y_test = train_test_split(
-    x_other, y_other, train_size=400, test_size=400, random_state=0, stratify=y_other
+    x_other,
+    y_other,
+    train_size=400,
+    test_size=400,
+    random_state=0,
+    stratify=y_other,
 )
-print(f"train {len(x_train)}, validation {len(x_val)}, test {len(x_test)}, "
-      f"unused {len(x) - len(x_train) - len(x_val) - len(x_test)}")
+print(
+    f"train {len(x_train)}, validation {len(x_val)}, test {len(x_test)}, "
+    f"unused {len(x) - len(x_train) - len(x_val) - len(x_test)}"
+)
 print("training images per digit:", np.bincount(y_train, minlength=10))
 
 # %% [markdown]
@@ -75,10 +82,15 @@ batch_size = 32
 rng = np.random.default_rng(seed=0)
 for epoch in (1, 2):
     order = rng.permutation(len(x_train))
-    batches = [order[start:start + batch_size]
-               for start in range(0, len(order), batch_size)]
+    batches = [
+        order[start : start + batch_size]
+        for start in range(0, len(order), batch_size)
+    ]
     sizes = [len(batch) for batch in batches]
-    print(f"epoch {epoch}: batch sizes {sizes}, first batch starts {batches[0][:5]}")
+    print(
+        f"epoch {epoch}: batch sizes {sizes}, "
+        f"first batch starts {batches[0][:5]}"
+    )
 
 # %% [markdown]
 # The batch size sets how many steps an epoch takes (here 150 / 32, rounded up) and how
@@ -98,12 +110,14 @@ for epoch in (1, 2):
 import keras
 
 keras.utils.set_random_seed(0)
-keras_model = keras.Sequential([
-    keras.Input(shape=(64,)),
-    keras.layers.Dense(256, activation="relu"),
-    keras.layers.Dense(256, activation="relu"),
-    keras.layers.Dense(10),
-])
+keras_model = keras.Sequential(
+    [
+        keras.Input(shape=(64,)),
+        keras.layers.Dense(256, activation="relu"),
+        keras.layers.Dense(256, activation="relu"),
+        keras.layers.Dense(10),
+    ]
+)
 keras_model.compile(
     optimizer=keras.optimizers.Adam(learning_rate=3e-3),
     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
@@ -132,7 +146,8 @@ early_stopping = keras.callbacks.EarlyStopping(
     monitor="val_loss", patience=5, restore_best_weights=True
 )
 history = keras_model.fit(
-    x_train, y_train,
+    x_train,
+    y_train,
     batch_size=batch_size,
     epochs=40,
     validation_data=(x_val, y_val),
@@ -150,15 +165,18 @@ print(f"training loss of the first epoch: {keras_curves['loss'][0]:.2f}")
 # losses and validation accuracy there and at the last epoch. The *gap* is validation
 # loss minus training loss.
 
+
 # %%
 def summarize(curves):
     best = int(np.argmin(curves["val_loss"]))
     for label, epoch in [("lowest validation loss", best), ("last epoch", -1)]:
         number = epoch + 1 if epoch >= 0 else len(curves["val_loss"])
         train_loss, val_loss = curves["loss"][epoch], curves["val_loss"][epoch]
-        print(f"{label:>22} (epoch {number:>2}): train loss {train_loss:.4f}, "
-              f"validation loss {val_loss:.3f}, gap {val_loss - train_loss:.3f}, "
-              f"validation accuracy {curves['val_accuracy'][epoch]:.3f}")
+        print(
+            f"{label:>22} (epoch {number:>2}): train loss {train_loss:.4f}, "
+            f"validation loss {val_loss:.3f}, gap {val_loss - train_loss:.3f}, "
+            f"validation accuracy {curves['val_accuracy'][epoch]:.3f}"
+        )
     return best + 1
 
 
@@ -182,9 +200,13 @@ keras_best_epoch = summarize(keras_curves)
 # [pipeline page](../../tensorflow/pipeline/#callbacks).
 
 # %%
-keras_val_loss, keras_val_accuracy = keras_model.evaluate(x_val, y_val, verbose=0)
-print(f"after restoring: validation loss {keras_val_loss:.3f}, "
-      f"accuracy {keras_val_accuracy:.3f}")
+keras_val_loss, keras_val_accuracy = keras_model.evaluate(
+    x_val, y_val, verbose=0
+)
+print(
+    f"after restoring: validation loss {keras_val_loss:.3f}, "
+    f"accuracy {keras_val_accuracy:.3f}"
+)
 
 # %% [markdown]
 # The learning curves, drawn from the `History` by a helper that takes one or more runs:
@@ -200,11 +222,18 @@ import matplotlib.pyplot as plt
 def plot_curves(runs, title, best_epoch, best_label="lowest validation loss"):
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
     for ax, metric in [(left, "loss"), (right, "accuracy")]:
-        for (name, curves), colour in zip(runs.items(), ["C0", "C1"], strict=False):
+        for (name, curves), colour in zip(
+            runs.items(), ["C0", "C1"], strict=False
+        ):
             epochs = range(1, len(curves[metric]) + 1)
             ax.plot(epochs, curves[metric], color=colour, label=f"{name}train")
-            ax.plot(epochs, curves["val_" + metric], "--", color=colour,
-                    label=f"{name}validation")
+            ax.plot(
+                epochs,
+                curves["val_" + metric],
+                "--",
+                color=colour,
+                label=f"{name}validation",
+            )
         ax.axvline(best_epoch, color="grey", ls=":", label=best_label)
         ax.set(xlabel="epoch", title=f"{title}: {metric}")
     left.set(ylabel="cross-entropy", ylim=(0, 1))
@@ -243,11 +272,14 @@ print("batches per epoch:", len(loader))
 # The same architecture as the Keras model (PyTorch initialises the weights differently,
 # so the runs do not match number for number):
 
+
 # %%
 def make_mlp():
     return nn.Sequential(
-        nn.Linear(64, 256), nn.ReLU(),
-        nn.Linear(256, 256), nn.ReLU(),
+        nn.Linear(64, 256),
+        nn.ReLU(),
+        nn.Linear(256, 256),
+        nn.ReLU(),
         nn.Linear(256, 10),
     )
 
@@ -282,9 +314,14 @@ for size in (8, 32, 128):
     errors = []
     for _ in range(20):
         picked = torch.randperm(len(x_train_pt), generator=generator)[:size]
-        difference = gradient(x_train_pt[picked], y_train_pt[picked]) - full_gradient
+        difference = (
+            gradient(x_train_pt[picked], y_train_pt[picked]) - full_gradient
+        )
         errors.append((difference.norm() / full_gradient.norm()).item())
-    print(f"batch size {size:>3}: difference {np.mean(errors):.2f} × the full gradient")
+    print(
+        f"batch size {size:>3}: "
+        f"difference {np.mean(errors):.2f} × the full gradient"
+    )
 
 # %% [markdown]
 # ### The loop
@@ -298,6 +335,7 @@ for size in (8, 32, 128):
 # off (`weight_decay=0.0`), so this run is plain Adam with the learning rate the Keras
 # model used. It trains for all 40 epochs, the Keras run's upper limit, with no early
 # stopping.
+
 
 # %%
 def train(model, optimizer, epochs):
@@ -330,7 +368,8 @@ torch_epochs = 40
 torch.manual_seed(0)
 plain_model = make_mlp()
 plain_curves = train(
-    plain_model, torch.optim.AdamW(plain_model.parameters(), lr=3e-3, weight_decay=0.0),
+    plain_model,
+    torch.optim.AdamW(plain_model.parameters(), lr=3e-3, weight_decay=0.0),
     epochs=torch_epochs,
 )
 plain_best_epoch = summarize(plain_curves)
@@ -358,7 +397,8 @@ plain_best_epoch = summarize(plain_curves)
 torch.manual_seed(0)
 decay_model = make_mlp()
 decay_curves = train(
-    decay_model, torch.optim.AdamW(decay_model.parameters(), lr=3e-3, weight_decay=1.0),
+    decay_model,
+    torch.optim.AdamW(decay_model.parameters(), lr=3e-3, weight_decay=1.0),
     epochs=torch_epochs,
 )
 decay_best_epoch = summarize(decay_curves)
@@ -367,18 +407,27 @@ decay_best_epoch = summarize(decay_curves)
 # The two runs side by side after their 40 epochs, with the length of each model's
 # weights (all of them as one vector):
 
+
 # %%
 def weight_norm(model):
-    return torch.cat([p.detach().flatten() for p in model.parameters()]).norm().item()
+    return (
+        torch.cat([p.detach().flatten() for p in model.parameters()])
+        .norm()
+        .item()
+    )
 
 
-for name, model, curves in [("no weight decay", plain_model, plain_curves),
-                            ("weight decay", decay_model, decay_curves)]:
-    print(f"{name:>15}: weights {weight_norm(model):5.1f}, "
-          f"train loss {curves['loss'][-1]:.4f}, "
-          f"validation loss {curves['val_loss'][-1]:.3f} "
-          f"(lowest {min(curves['val_loss']):.3f}), "
-          f"validation accuracy {curves['val_accuracy'][-1]:.3f}")
+for name, model, curves in [
+    ("no weight decay", plain_model, plain_curves),
+    ("weight decay", decay_model, decay_curves),
+]:
+    print(
+        f"{name:>15}: weights {weight_norm(model):5.1f}, "
+        f"train loss {curves['loss'][-1]:.4f}, "
+        f"validation loss {curves['val_loss'][-1]:.3f} "
+        f"(lowest {min(curves['val_loss']):.3f}), "
+        f"validation accuracy {curves['val_accuracy'][-1]:.3f}"
+    )
 
 # %% [markdown]
 # With weight decay the weights stay smaller and the training loss does not get as
@@ -391,8 +440,12 @@ for name, model, curves in [("no weight decay", plain_model, plain_curves),
 # the dotted line marks the best epoch of the run without):
 
 # %%
-plot_curves({"no decay, ": plain_curves, "decay, ": decay_curves}, "PyTorch",
-            plain_best_epoch, "no decay: lowest validation loss")
+plot_curves(
+    {"no decay, ": plain_curves, "decay, ": decay_curves},
+    "PyTorch",
+    plain_best_epoch,
+    "no decay: lowest validation loss",
+)
 
 # %% [markdown]
 # ## The test set, once
@@ -404,15 +457,22 @@ plot_curves({"no decay, ": plain_curves, "decay, ": decay_curves}, "PyTorch",
 
 # %%
 test_loss, test_accuracy = keras_model.evaluate(x_test, y_test, verbose=0)
-print(f"Keras, early stopping: test loss {test_loss:.3f}, accuracy {test_accuracy:.3f}")
+print(
+    f"Keras, early stopping: test loss {test_loss:.3f}, "
+    f"accuracy {test_accuracy:.3f}"
+)
 decay_model.eval()
 with torch.no_grad():
     test_logits = decay_model(torch.from_numpy(x_test))
 y_test_pt = torch.from_numpy(y_test)
 decay_test_loss = loss_fn(test_logits, y_test_pt).item()
-decay_test_accuracy = (test_logits.argmax(dim=1) == y_test_pt).float().mean().item()
-print(f"PyTorch, weight decay: test loss {decay_test_loss:.3f}, "
-      f"accuracy {decay_test_accuracy:.3f}")
+decay_test_accuracy = (
+    (test_logits.argmax(dim=1) == y_test_pt).float().mean().item()
+)
+print(
+    f"PyTorch, weight decay: test loss {decay_test_loss:.3f}, "
+    f"accuracy {decay_test_accuracy:.3f}"
+)
 
 # %% [markdown]
 # ## Did it work?
@@ -424,14 +484,22 @@ print(f"PyTorch, weight decay: test loss {decay_test_loss:.3f}, "
 # kept the weights smaller and ended with a lower validation loss, reached later.
 
 # %%
-for curves, best in [(keras_curves, keras_best_epoch), (plain_curves, plain_best_epoch)]:
+for curves, best in [
+    (keras_curves, keras_best_epoch),
+    (plain_curves, plain_best_epoch),
+]:
     gaps = np.subtract(curves["val_loss"], curves["loss"])
     assert best < len(curves["val_loss"]), best
     assert curves["loss"][-1] < curves["loss"][best - 1]
     assert gaps[-1] > gaps[best - 1]
     assert curves["val_loss"][-1] > min(curves["val_loss"])
-    assert abs(curves["val_accuracy"][-1] - curves["val_accuracy"][best - 1]) <= 0.025
-assert len(keras_curves["loss"]) == keras_best_epoch + 5  # stopped after `patience`
+    assert (
+        abs(curves["val_accuracy"][-1] - curves["val_accuracy"][best - 1])
+        <= 0.025
+    )
+assert (
+    len(keras_curves["loss"]) == keras_best_epoch + 5
+)  # stopped after `patience`
 assert abs(keras_val_loss - min(keras_curves["val_loss"])) < 1e-3
 assert plain_best_epoch <= 20
 assert plain_curves["val_loss"][-1] > 1.05 * min(plain_curves["val_loss"])
@@ -439,7 +507,10 @@ assert weight_norm(decay_model) < weight_norm(plain_model)
 assert decay_curves["loss"][-1] > plain_curves["loss"][-1]
 assert decay_curves["val_loss"][-1] < min(plain_curves["val_loss"])
 assert decay_best_epoch > plain_best_epoch + 10
-assert abs(decay_curves["val_accuracy"][-1] - plain_curves["val_accuracy"][-1]) <= 0.025
+assert (
+    abs(decay_curves["val_accuracy"][-1] - plain_curves["val_accuracy"][-1])
+    <= 0.025
+)
 assert min(test_accuracy, decay_test_accuracy) > 0.85
 
 # %% [markdown]
