@@ -141,8 +141,6 @@ THRESHOLD = 1.10  # a speedup below 10 % is not called a gain
 
 def rounds_agree(ratios):
     """False when the rounds contradict each other (see ``verdict``)."""
-    if not ratios:
-        return False
     low, high = min(ratios), max(ratios)
     mixed = low < 1 < high  # some rounds faster, some slower
     return not ((mixed and high / low > 2) or high / low > 10)

@@ -97,6 +97,7 @@ def machine_info():
 
 
 # --8<-- [start:quiet]
+import contextlib
 import hashlib
 import time
 
@@ -119,14 +120,13 @@ def own_cpu_seconds():
     workers, compiler workers), the finished ones included."""
     ticks, parents = {}, {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
+        with contextlib.suppress(OSError):  # it may end meanwhile
             text = stat.read_text()
-        except OSError:  # it ended meanwhile
-            continue
-        fields = text[text.rindex(")") + 2:].split()
-        pid = int(stat.parent.name)
-        parents[pid] = int(fields[1])
-        ticks[pid] = sum(int(v) for v in fields[11:15])  # u/s time, children's
+            fields = text[text.rindex(")") + 2:].split()
+            pid = int(stat.parent.name)
+            parents[pid] = int(fields[1])
+            ticks[pid] = sum(int(v) for v in fields[11:15])  # user, system,
+            # and the same for its children that ended
     ours, todo = set(), [os.getpid()]
     while todo:
         pid = todo.pop()
@@ -248,10 +248,7 @@ def worker(framework, fast, threads, cpu_flags, out):
     for name in MODULES[framework]:
         module = importlib.import_module(f"snippets.performance.{name}")
         for c in module.CLAIMS:
-            result = measure_claim(c, fast, cpu_flags, quiet)
-            if result["verdict"] == "inconclusive":  # measure it once more
-                result = measure_claim(c, fast, cpu_flags, quiet)
-                result["remeasured"] = True
+            result = measure_settled(c, fast, cpu_flags, quiet)
             claims[c.id] = dict(result, framework=framework)
     gpu = None
     if framework == "pytorch":
@@ -259,6 +256,14 @@ def worker(framework, fast, threads, cpu_flags, out):
 
         gpu = torch.cuda.is_available() and torch.cuda.get_device_name(0)
     Path(out).write_text(json.dumps({"claims": claims, "gpu": gpu or None}))
+
+
+def measure_settled(c, fast, cpu_flags, quiet=None):
+    """Measure a claim, and once more from scratch if it was inconclusive."""
+    result = measure_claim(c, fast, cpu_flags, quiet)
+    if result["verdict"] == "inconclusive":
+        result = dict(measure_claim(c, fast, cpu_flags, quiet), remeasured=True)
+    return result
 
 
 def measure_claim(c, fast, cpu_flags, quiet):
@@ -283,12 +288,12 @@ def run_worker(framework, fast, threads, cpu_flags):
         return json.loads(out.read_text())
 
 
-def run_all(fast, out_dir):
+def run_all(fast, out_dir, quiet_machine=QuietMachine):
     """Measure every claim; write cpu-<machine>.json and its plot."""
     start = time.perf_counter()
     machine = machine_info()
     if not fast:  # idle before we start, or wait; MachineBusy if never
-        wait_until_quiet(QuietMachine().check)
+        wait_until_quiet(quiet_machine().check)
     threads = machine["cores"]
     claims = {}
     for framework in MODULES:
@@ -343,16 +348,12 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--flags", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.worker:
-        flags = args.flags.split(",")
-        try:
-            worker(args.worker, args.fast, args.threads, flags, args.out)
-        except MachineBusy as busy:
-            print(busy, file=sys.stderr)
-            return BUSY
-        return 0
     default = Path(".cache/perf-fast") if args.fast else RESULTS
     try:
+        if args.worker:
+            flags = args.flags.split(",")
+            worker(args.worker, args.fast, args.threads, flags, args.out)
+            return 0
         results = run_all(args.fast, args.out or default)
     except MachineBusy as busy:
         print(f"not measured, nothing written: {busy}", file=sys.stderr)

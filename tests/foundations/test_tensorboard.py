@@ -231,3 +231,17 @@ def test_keras_callback_writes_the_model_config_but_no_op_graph(tf_page):
     assert run.summary_metadata["keras"].plugin_data.plugin_name == "graph_keras_model"
     # The page quotes the callback's docstring on write_graph.
     assert "write_graph:  (Not supported at this time)" in keras.callbacks.TensorBoard.__doc__
+
+
+def test_the_traced_functions_compute_one_gradient_step_and_the_loss(tf_page):
+    # Their Python bodies, which the page runs only as traced graphs (coverage cannot see those).
+    tf = tf_page.tf
+    x = tf.constant([0.0, 1.0])
+    w, b = tf.Variable(0.0), tf.Variable(0.0)
+    loss = tf_page.train_step.python_function(w, b, x, 2 * x + 1)
+    assert float(loss) == pytest.approx(5.0)  # mean of 1 and 9
+    # d/dw = mean(2 (wx + b - y) x) = -3, d/db = mean(2 (wx + b - y)) = -4; steps of 0.2
+    assert (float(w), float(b)) == pytest.approx((0.6, 0.8))
+    assert float(tf_page.line_loss.python_function(w, b, x, 2 * x + 1)) == pytest.approx(
+        ((0.8 - 1) ** 2 + (1.4 - 3) ** 2) / 2
+    )

@@ -91,6 +91,18 @@ def test_the_quiet_check_passes_our_own_work_and_fails_on_other_processes(page):
         quiet.check()
 
 
+def test_our_own_cpu_time_counts_this_process_and_what_it_started(page):
+    before = page.own_cpu_seconds()
+    subprocess.run([sys.executable, "-c", "sum(range(3_000_000))"], check=True)  # a child, reaped
+    assert page.own_cpu_seconds() > before > 0
+
+
+def test_without_proc_stat_only_the_kernel_is_checked(page):
+    quiet = page.QuietMachine()
+    quiet.read_stat = None  # as on a system without /proc
+    assert quiet.snapshot()[:2] == (0.0, 0.0)
+
+
 def test_a_busy_machine_is_waited_for_then_refused(page):
     answers, sleeps = iter([page.MachineBusy("busy"), None]), []
 
@@ -126,7 +138,7 @@ def test_a_claim_with_a_noisy_round_is_measured_again_from_scratch(page):
             if Flaky.calls == 3:  # a round of the first attempt was not quiet
                 raise page.MachineBusy("noisy")
 
-    result = page.measure_quietly(toy, True, [], Flaky())
+    result = page.measure_claim(toy, True, [], Flaky())  # with a quiet-machine check
     assert len(builds) == 2 and result["id"] == "toy"
 
     class NoisyRounds:  # quiet while waited for, noisy in every round
@@ -143,6 +155,31 @@ def test_a_claim_with_a_noisy_round_is_measured_again_from_scratch(page):
     with pytest.raises(page.MachineBusy, match="toy: noisy in 3 tries"):
         page.measure_quietly(toy, True, [], NoisyRounds())
     assert NoisyRounds.calls == 6 and len(builds) == 5
+
+
+def test_an_inconclusive_claim_is_measured_once_more(page):
+    import time
+
+    pauses = iter([0.001, 0.02] * 50)  # rounds 3x faster, then 7x slower: inconclusive
+
+    def build(fast):
+        return page.Pair(lambda: time.sleep(next(pauses)), lambda: time.sleep(0.006))
+
+    toy = page.Claim("toy", "a toy", "slow", "fast", build)
+    result = page.measure_settled(toy, True, [])
+    assert result["remeasured"] is True and result["verdict"] == "inconclusive"
+
+
+def test_a_full_run_checks_the_machine_before_it_starts(page, monkeypatch, tmp_path):
+    checks = []
+
+    class Quiet:
+        def check(self):
+            checks.append("checked")
+
+    monkeypatch.setattr(page.subprocess, "run", stand_in_worker([]))
+    results = page.run_all(False, tmp_path, quiet_machine=Quiet)
+    assert checks == ["checked"] and results["mode"] == "full"
 
 
 def test_a_refused_run_exits_2_and_writes_nothing(page, monkeypatch, tmp_path, capsys):
