@@ -140,8 +140,8 @@ CALIBRATION_DATA = bytes(8_000_000)
 
 def calibration_kernel():
     """A fixed, short, single-threaded piece of work (about 7 ms), in C
-    with the GIL released: a loop in Python was slowed down by the threads
-    Keras leaves running in this process too, which are not the machine."""
+    with the GIL released. A loop in Python ran slower after Keras had run
+    in this process, with no other process busy; this kernel did not."""
     return hashlib.sha256(CALIBRATION_DATA).digest()
 
 
