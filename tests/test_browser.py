@@ -9,7 +9,6 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import statistics
 import threading
 from functools import partial
@@ -19,25 +18,15 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tooling.chromium import CHROMIUM, CHROMIUM_ARGS
 from tooling.pagerun import CACHE, cache_enabled, page_steps
 from tooling.pages import DOCS, ROOT, notebook_pages
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None,
     reason="Chromium not found: install Debian's package (apt-get install chromium) or set "
     "CHROMIUM=/path/to/it; `make test` installs it automatically when run as root",
 )
-# Without the background-networking flags Chromium tries to reach Google's services on start.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = ROOT / "artifacts"
 BUDGET = {"bytes": 1.5e6, "requests": 40}
 BROWSER_CACHE = CACHE.parent / "browser"

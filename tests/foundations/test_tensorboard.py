@@ -13,9 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tooling.chromium import CHROMIUM, CHROMIUM_ARGS
 from tooling.tensorboard_screenshots import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     TENSORBOARD_RUNS,
     gather_runs,
     graph_label,
