@@ -10,8 +10,8 @@
    driven by Playwright as in tests/test_browser.py, with every request to another host
    refused) and saves ``docs/foundations/img/tensorboard-scalars.png`` and
    ``tensorboard-graphs.png``; the server is stopped and reaped however this ends;
-3. runs the code of docs/tensorflow/functional.md in an empty folder, where its
-   ``keras.utils.plot_model`` call writes the drawing, and copies it to
+3. runs the code of docs/tensorflow/functional.md with its temporary folders in an empty
+   folder, where its ``keras.utils.plot_model`` call writes the drawing, and copies it to
    ``docs/tensorflow/img/functional-model.png``.
 
 The page test in tests/foundations/test_tensorboard.py uses :func:`tensorboard_server` and
@@ -200,10 +200,10 @@ def main() -> int:
 
         drawing = work / "functional"
         drawing.mkdir()
-        run_page_code("snippets.tensorflow.functional", drawing)
+        functional = run_page_code("snippets.tensorflow.functional", drawing)
         target = ROOT / "docs" / "tensorflow" / "img" / "functional-model.png"
         target.parent.mkdir(exist_ok=True)
-        shutil.copyfile(drawing / "two_heads.png", target)
+        shutil.copyfile(functional["drawing"], target)
         print("wrote", target.relative_to(ROOT))
     return 0
 

@@ -60,9 +60,12 @@ two_heads.summary(line_length=80)
 
 # --8<-- [start:plot]
 # Needs pydot (pip install pydot) and Graphviz's `dot` program.
-keras.utils.plot_model(
-    two_heads, to_file="two_heads.png", show_shapes=True, dpi=72
-)
+import os
+import tempfile
+
+folder = tempfile.TemporaryDirectory()  # removed when Python exits
+drawing = os.path.join(folder.name, "two_heads.png")
+keras.utils.plot_model(two_heads, to_file=drawing, show_shapes=True, dpi=72)
 
 # plot_model draws the graph that model_to_dot builds; its nodes are named
 # after id(layer) and its edges run from a layer to the layers it feeds.

@@ -58,6 +58,14 @@ def test_plot_model_draws_every_layer_and_connection(page):
     assert len(page.dot.get_edges()) == 9  # the shared layer's two calls are two edges into one box
 
 
+def test_plot_model_wrote_a_png_outside_the_working_folder(page):
+    import os
+
+    with open(page.drawing, "rb") as png:
+        assert png.read(8) == b"\x89PNG\r\n\x1a\n"
+    assert not os.path.samefile(os.path.dirname(page.drawing), os.getcwd())
+
+
 def test_plot_model_fails_clearly_without_graphviz(page, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` to find
     with pytest.raises(ImportError, match=r"You must install graphviz"):
