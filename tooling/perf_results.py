@@ -8,7 +8,9 @@ built from the files ``results/<pattern>`` next to the page, one per machine
   plot of its speedups;
 * ``<!-- perf-claims: cpu-*.json id id ... -->``: per claim and machine, the round with the
   median speedup, the range over all rounds, and the verdict (``*``: every claim);
-* ``<!-- perf-rates: cpu-*.json id id ... -->``: samples/s or GFLOP/s of both sides.
+* ``<!-- perf-rates: cpu-*.json id id ... -->``: samples/s or GFLOP/s of both sides;
+* ``<!-- perf-verdicts: cpu-*.json id id ... -->``: a compact overview, one row per claim
+  and one column per machine, each cell the verdict and the median speedup.
 
 With several machines, a claim's rows sit together, so that verdicts can be compared. No
 results file, or a claim that a results file does not contain, fails the build, naming the
@@ -23,7 +25,9 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-MARKER = re.compile(r"^(?P<indent>[ \t]*)<!-- perf-(?P<kind>machine|claims|rates): (?P<file>\S+)(?P<ids>[^>]*)-->$")
+MARKER = re.compile(
+    r"^(?P<indent>[ \t]*)<!-- perf-(?P<kind>machine|claims|rates|verdicts): (?P<file>\S+)(?P<ids>[^>]*)-->$"
+)
 
 
 def _load(page_path: Path, pattern: str, where: str) -> list[dict]:
@@ -38,8 +42,8 @@ def _load(page_path: Path, pattern: str, where: str) -> list[dict]:
     return runs
 
 
-def _claims(runs: list[dict], ids: list[str], pattern: str, where: str) -> list[tuple[dict, dict]]:
-    """(run, claim) pairs, claim by claim, machines side by side."""
+def _claim_ids(runs: list[dict], ids: list[str], pattern: str, where: str) -> list[str]:
+    """The claims a marker names (``*``: every claim of every machine), each one checked."""
     if not ids:
         raise PluginError(f"{where}: name the claims to show, or * for all of {pattern}")
     for run in runs:
@@ -48,6 +52,12 @@ def _claims(runs: list[dict], ids: list[str], pattern: str, where: str) -> list[
             raise PluginError(f"{where}: {run['file']} has no measurement for claim(s) {', '.join(missing)}")
     if ids == ["*"]:
         ids = list(dict.fromkeys(i for run in runs for i in run["claims"]))
+    return ids
+
+
+def _claims(runs: list[dict], ids: list[str], pattern: str, where: str) -> list[tuple[dict, dict]]:
+    """(run, claim) pairs, claim by claim, machines side by side."""
+    ids = _claim_ids(runs, ids, pattern, where)
     return [(run, run["claims"][i]) for i in ids for run in runs if i in run["claims"]]
 
 
@@ -111,6 +121,27 @@ def rates_table(pairs: list[tuple[dict, dict]]) -> list[str]:
     return lines
 
 
+FRAMEWORKS = {"tensorflow": "TensorFlow", "pytorch": "PyTorch"}
+
+
+def verdicts_table(runs: list[dict], ids: list[str]) -> list[str]:
+    """One row per claim, one column per machine: the verdict and the median speedup."""
+    lines = [
+        "| Claim | Framework | " + " | ".join(run["label"] for run in runs) + " |",
+        "| --- | --- |" + " --- |" * len(runs),
+    ]
+    for i in ids:
+        c = next(run["claims"][i] for run in runs if i in run["claims"])
+        cells = [
+            f"**{run['claims'][i]['verdict']}**, {run['claims'][i]['speedup_median']:.2f}×"
+            if i in run["claims"]
+            else "not measured"
+            for run in runs
+        ]
+        lines.append(f"| {c['title']} | {FRAMEWORKS.get(c['framework'], c['framework'])} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def render(markdown: str, page_path: Path, where: str) -> str:
     out = []
     for number, line in enumerate(markdown.splitlines(), start=1):
@@ -125,8 +156,10 @@ def render(markdown: str, page_path: Path, where: str) -> str:
             table = machine_table(runs)
         elif match["kind"] == "claims":
             table = claims_table(_claims(runs, ids, pattern, here))
-        else:
+        elif match["kind"] == "rates":
             table = rates_table(_claims(runs, ids, pattern, here))
+        else:
+            table = verdicts_table(runs, _claim_ids(runs, ids, pattern, here))
         out += [match["indent"] + row for row in table]
     return "\n".join(out) + "\n"
 

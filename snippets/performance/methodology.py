@@ -1,4 +1,4 @@
-"""The harness at work on toy claims: the examples of docs/performance/index.md.
+"""The harness at work on toy claims: the examples of docs/performance/methodology.md.
 
 A fake clock makes the timings exact, so what this prints is the same on
 every machine. Run it with ``python -m snippets.performance.methodology``.
@@ -49,11 +49,10 @@ print(verdict(numbers, cpu_flags=["avx2"], requires="avx512_bf16"))
 # --8<-- [end:verdicts]
 
 # --8<-- [start:machine]
-import os
-
 from snippets.performance.run import machine_info
 
 info = machine_info()
-print(sorted(info))
-print(info["cores"] == os.cpu_count())
+for key, value in sorted(info.items()):
+    print(f"{key:<17} {type(value).__name__}")
+print("versions of", sorted(info["versions"]))
 # --8<-- [end:machine]

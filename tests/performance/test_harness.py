@@ -1,4 +1,4 @@
-"""The harness's arithmetic and verdict rule (docs/performance/index.md), on exact fake timings.
+"""The harness's arithmetic and verdict rule (docs/performance/methodology.md), on exact fake timings.
 
 The page prints one fake-clock example and some verdicts; these tests, run inside the page's
 run, check the rest: the order of the calls and checks, the median round and the range, the
@@ -7,7 +7,7 @@ rounds added while they disagree, the held-off GC, the rule's edges.
 
 import pytest
 
-PAGE = "docs/performance/index.md"
+PAGE = "docs/performance/methodology.md"
 
 
 def test_measure_reports_exact_ratios_and_setup_cost_on_a_fake_clock(page):

@@ -40,7 +40,8 @@ def test_every_claim_shown_on_a_page_is_measured_on_every_machine():
 
 
 def test_every_measured_claim_has_its_own_section_and_every_machine_is_recorded():
-    named = {i for _page, _kind, _pattern, ids in markers() if ids != ["*"] for i in ids}
+    # A verdicts overview repeats claims shown in full elsewhere: it is no section of its own.
+    named = {i for _page, kind, _pattern, ids in markers() if kind != "verdicts" and ids != ["*"] for i in ids}
     for path, results in published().items():
         assert set(results["claims"]) == named, path.name
         assert results["mode"] == "full", path.name
@@ -50,6 +51,18 @@ def test_every_measured_claim_has_its_own_section_and_every_machine_is_recorded(
         for claim in results["claims"].values():  # every round recorded, the shown ones among them
             assert len(claim["baseline_rounds_s"]) == len(claim["optimized_rounds_s"]) == claim["rounds"]
             assert claim["baseline_s"] / claim["optimized_s"] == pytest.approx(claim["speedup_median"])
+
+
+def test_a_pages_verdicts_overview_names_the_claims_its_sections_show_in_their_order():
+    overviews = 0
+    for page in PAGES:
+        found = [(kind, ids) for p, kind, _pattern, ids in markers() if p == page]
+        shown = [i for kind, ids in found if kind in ("claims", "rates") for i in ids if i != "*"]
+        for kind, ids in found:
+            if kind == "verdicts" and ids != ["*"]:
+                overviews += 1
+                assert ids == list(dict.fromkeys(shown)), page.name
+    assert overviews == 3  # the TensorFlow, PyTorch and comparison pages
 
 
 def test_the_gpu_page_says_its_numbers_are_not_measured():
@@ -90,6 +103,44 @@ def test_hook_renders_tables_with_verdicts_machines_side_by_side(page_md):
     assert "(results/cpu-other-99-1.png)" in html
 
 
+def made_up_claim(title, framework, verdict, median):
+    return {"title": title, "framework": framework, "verdict": verdict, "speedup_median": median}
+
+
+def test_hook_renders_one_verdict_and_median_per_claim_and_machine(tmp_path):
+    (tmp_path / "results").mkdir()
+    first = {"a": made_up_claim("claim A", "tensorflow", "faster", 2.3141)}
+    first["b"] = made_up_claim("claim B", "pytorch", "slower here", 0.5)
+    second = {"a": made_up_claim("claim A", "tensorflow", "no gain here", 1.04)}
+    for name, claims in (("m1", first), ("m2", second)):
+        (tmp_path / "results" / f"cpu-{name}.json").write_text(json.dumps({"claims": claims}))
+    page = tmp_path / "page.md"
+    html = perf_results.render("# T\n\n    <!-- perf-verdicts: cpu-*.json * -->\n", page, "docs/x.md")
+    assert html.splitlines()[2:] == [
+        "    | Claim | Framework | m1 | m2 |",  # one column per machine, indentation kept
+        "    | --- | --- | --- | --- |",
+        "    | claim A | TensorFlow | **faster**, 2.31× | **no gain here**, 1.04× |",
+        "    | claim B | PyTorch | **slower here**, 0.50× | not measured |",  # only with *
+    ]
+    one = perf_results.render("<!-- perf-verdicts: cpu-m1.json b -->", page, "docs/x.md")
+    assert one.splitlines()[2:] == ["| claim B | PyTorch | **slower here**, 0.50× |"]
+    with pytest.raises(PluginError, match=r"docs/x.md:1: cpu-m2.json has no measurement for claim\(s\) b"):
+        perf_results.render("<!-- perf-verdicts: cpu-*.json a b -->", page, "docs/x.md")
+
+
+def test_hook_renders_the_published_verdicts_beside_another_machines(page_md):
+    html = perf_results.render("<!-- perf-verdicts: cpu-*.json tf_function -->\n", page_md, "docs/x.md")
+    path, results = next(iter(published().items()))
+    ours = results["claims"]["tf_function"]
+    cells = {
+        path.stem.removeprefix("cpu-"): f"**{ours['verdict']}**, {ours['speedup_median']:.2f}×",
+        "other-99-1": f"**made-up verdict**, {ours['speedup_median']:.2f}×",
+    }
+    names = sorted(cells)  # machines in file-name order
+    assert html.splitlines()[0] == f"| Claim | Framework | {names[0]} | {names[1]} |"
+    assert html.splitlines()[2:] == [f"| {ours['title']} | TensorFlow | {cells[names[0]]} | {cells[names[1]]} |"]
+
+
 def test_hook_fails_without_a_results_file(page_md):
     with pytest.raises(PluginError, match=r"docs/x.md:3: no results file gpu-\*.json"):
         perf_results.render("# T\n\n<!-- perf-claims: gpu-*.json tf_function -->\n", page_md, "docs/x.md")
@@ -101,6 +152,10 @@ def test_hook_fails_on_a_missing_claim(page_md):
         perf_results.render("<!-- perf-claims: cpu-*.json tf_function made_up -->\n", page_md, "docs/x.md")
     with pytest.raises(PluginError, match="name the claims"):
         perf_results.render("<!-- perf-rates: cpu-*.json -->\n", page_md, "docs/x.md")
+    with pytest.raises(PluginError, match=r"docs/x.md:2: cpu-\S+.json has no measurement for claim\(s\) made_up"):
+        perf_results.render("\n<!-- perf-verdicts: cpu-*.json made_up tf_function -->\n", page_md, "docs/x.md")
+    with pytest.raises(PluginError, match=r"docs/x.md:1: name the claims to show, or \* for all of cpu-\*.json"):
+        perf_results.render("<!-- perf-verdicts: cpu-*.json -->\n", page_md, "docs/x.md")
 
 
 def test_hook_is_registered_and_reads_the_page_path(page_md):

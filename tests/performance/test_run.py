@@ -1,4 +1,4 @@
-"""run.py, the command that measures every claim (docs/performance/index.md).
+"""run.py, the command that measures every claim (docs/performance/methodology.md).
 
 The whole command, even with ``--fast``, takes minutes on a busy 2-core machine, so no test
 runs it: one test runs the TensorFlow worker as a program at tiny sizes, and tests inside the
@@ -15,7 +15,7 @@ import pytest
 from snippets.performance.harness import verdict
 from tooling.pages import ROOT
 
-PAGE = "docs/performance/index.md"
+PAGE = "docs/performance/methodology.md"
 RESULTS = ROOT / "docs" / "performance" / "results"
 
 
@@ -52,6 +52,11 @@ def test_parse_cpuinfo_and_the_machine_name(page):
     assert page.machine_name(cpu) == "intel-xeon-6-207"
     amd = dict(cpu, cpu_model="AMD EPYC 9R14 96-Core Processor", cpu_family="25", cpu_model_number="17")
     assert page.machine_name(amd) == "amd-epyc-9r14-25-17"
+
+
+def test_the_machine_description_counts_every_core_and_fits_in_json(page):
+    assert page.info["cores"] == os.cpu_count()
+    assert json.loads(json.dumps(page.info)) == page.info  # as the results file stores it
 
 
 class FakeMachine:
