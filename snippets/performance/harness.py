@@ -1,4 +1,4 @@
-"""The measuring harness of the Performance pages (docs/performance/index.md).
+"""The measuring harness of the Performance pages (docs/performance/methodology.md).
 
 A *claim* is a pair of callables doing the same work: a baseline and an
 optimized version. ``measure`` runs them in alternating rounds, after a
@@ -68,7 +68,6 @@ import math
 
 def timed(fn, clock=time.perf_counter, number=1):
     """Seconds per call of ``fn``, over ``number`` calls, the GC held off."""
-    gc.collect()
     gc.disable()  # a collection in the middle would be timed too
     try:
         start = clock()
