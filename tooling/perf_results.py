@@ -12,6 +12,10 @@ built from the files ``results/<pattern>`` next to the page, one per machine
 * ``<!-- perf-verdicts: cpu-*.json id id ... -->``: a compact overview, one row per claim
   and one column per machine, each cell the verdict and the median speedup.
 
+Inside a sentence, ``<!-- perf-verdict: cpu-*.json id -->`` becomes that claim's verdict,
+median speedup and range of rounds, for each machine (named when there are several), so
+that the prose of a recommendation states what the results file says, after every rerun.
+
 With several machines, a claim's rows sit together, so that verdicts can be compared. No
 results file, or a claim that a results file does not contain, fails the build, naming the
 page, so a page can never show a recommendation without its measurement.
@@ -28,6 +32,9 @@ from mkdocs.exceptions import PluginError
 MARKER = re.compile(
     r"^(?P<indent>[ \t]*)<!-- perf-(?P<kind>machine|claims|rates|verdicts): (?P<file>\S+)(?P<ids>[^>]*)-->$"
 )
+
+
+INLINE = re.compile(r"<!-- perf-verdict: (?P<file>\S+) (?P<id>\S+) -->")
 
 
 def _load(page_path: Path, pattern: str, where: str) -> list[dict]:
@@ -142,12 +149,31 @@ def verdicts_table(runs: list[dict], ids: list[str]) -> list[str]:
     return lines
 
 
+def inline_verdict(runs: list[dict], claim_id: str) -> str:
+    """The verdict of one claim, its median speedup and range, machine by machine."""
+    parts = []
+    for run in runs:
+        c = run["claims"][claim_id]
+        text = f"**{c['verdict']}** ({c['speedup_median']:.2f}×, rounds {c['speedup_min']:.2f}–{c['speedup_max']:.2f}×)"
+        parts.append(text + (f" on {run['label']}" if len(runs) > 1 else ""))
+    return "; ".join(parts)
+
+
+def _inline(line: str, page_path: Path, here: str) -> str:
+    def verdict(match: re.Match) -> str:
+        runs = _load(page_path, match["file"], here)
+        [claim_id] = _claim_ids(runs, [match["id"]], match["file"], here)
+        return inline_verdict(runs, claim_id)
+
+    return INLINE.sub(verdict, line)
+
+
 def render(markdown: str, page_path: Path, where: str) -> str:
     out = []
     for number, line in enumerate(markdown.splitlines(), start=1):
         match = MARKER.match(line)
         if not match:
-            out.append(line)
+            out.append(_inline(line, page_path, f"{where}:{number}"))
             continue
         here = f"{where}:{number}"
         pattern, ids = match["file"], match["ids"].split()

@@ -151,8 +151,8 @@ class QuietMachine:
     ``check()`` is called before every round and after the last one. It
     fails when other processes used more than ``max_others`` cores (judged
     over at least a second, as /proc/stat counts in ticks), or when the
-    calibration kernel ran more than ``tolerance`` times slower than its
-    best time at the start of the claim (``calibrate``).
+    calibration kernel's best of three runs took more than ``tolerance``
+    times its best of five at the start of the claim (``calibrate``).
     """
 
     def __init__(self, max_others=0.15, tolerance=1.3, read_stat=None,
@@ -189,7 +189,9 @@ class QuietMachine:
 
     def check(self, kernel=True):
         others = self.others()
-        slowdown = self.time_kernel() / self.reference if kernel else 1.0
+        # Best of three against the best of five: one slow run is no busy machine.
+        best = min(self.time_kernel() for _ in range(3)) if kernel else 0.0
+        slowdown = best / self.reference if kernel else 1.0
         if others > self.max_others or slowdown > self.tolerance:
             raise MachineBusy(
                 f"other processes used {others:.2f} cores, and the "

@@ -222,6 +222,36 @@ def tf_xla_pointwise(fast):
 # --8<-- [end:xla]
 
 
+# --8<-- [start:xla_diagnosis]
+def chain_without_sin(x):
+    """The same chain with its last term, tf.sin(x), replaced by x."""
+    y = x * 1.5 + 0.5
+    y = tf.tanh(y) * tf.sigmoid(x)
+    y = y * y - 0.25 * x
+    return tf.exp(-tf.abs(y)) + x
+
+
+def graph_and_xla(fn, fast):
+    x = tf.random.stateless_normal([1000 if fast else 2_000_000], [0, 1])
+    graph = tf.function(fn)
+    xla = tf.function(fn, jit_compile=True)
+    calls = 2 if fast else 10
+    return Pair(repeat(lambda: graph(x), calls), repeat(lambda: xla(x), calls))
+
+
+@claim(CLAIMS, "tf_xla_without_sin", "XLA jit_compile on the chain without sin",
+       "tf.function", "tf.function(jit_compile=True)")
+def tf_xla_without_sin(fast):
+    return graph_and_xla(chain_without_sin, fast)
+
+
+@claim(CLAIMS, "tf_xla_sin", "XLA jit_compile on tf.sin alone",
+       "tf.function", "tf.function(jit_compile=True)")
+def tf_xla_sin(fast):
+    return graph_and_xla(tf.sin, fast)
+# --8<-- [end:xla_diagnosis]
+
+
 # --8<-- [start:bf16]
 @claim(CLAIMS, "keras_mixed_bfloat16", "Keras mixed_bfloat16 training",
        "float32", "mixed_bfloat16", requires="avx512_bf16")

@@ -175,3 +175,32 @@ def test_hook_is_registered_and_reads_the_page_path(page_md):
 
     with pytest.raises(PluginError, match=r"docs/performance/x\.md:1: no results file none\.json"):
         perf_results.on_page_markdown("<!-- perf-machine: none.json -->", Page(), {}, None)
+
+
+def test_hook_renders_a_verdict_inside_a_sentence_per_machine(tmp_path):
+    (tmp_path / "results").mkdir()
+    claim = made_up_claim("claim A", "tensorflow", "faster", 2.3141) | {"speedup_min": 1.5, "speedup_max": 3.0}
+    (tmp_path / "results" / "cpu-m1.json").write_text(json.dumps({"claims": {"a": claim}}))
+    page = tmp_path / "page.md"
+    line = "- **Do A**: <!-- perf-verdict: cpu-*.json a --> ([details](x.md)).\n"
+    assert perf_results.render(line, page, "docs/x.md") == (
+        "- **Do A**: **faster** (2.31×, rounds 1.50–3.00×) ([details](x.md)).\n"
+    )
+    slower = claim | {"verdict": "slower here", "speedup_median": 0.5, "speedup_min": 0.4, "speedup_max": 0.6}
+    (tmp_path / "results" / "cpu-m2.json").write_text(json.dumps({"claims": {"a": slower}}))
+    assert perf_results.render(line, page, "docs/x.md") == (
+        "- **Do A**: **faster** (2.31×, rounds 1.50–3.00×) on m1; "
+        "**slower here** (0.50×, rounds 0.40–0.60×) on m2 ([details](x.md)).\n"
+    )
+    with pytest.raises(PluginError, match=r"docs/x.md:2: cpu-m1.json has no measurement for claim\(s\) b"):
+        perf_results.render("\nSee <!-- perf-verdict: cpu-*.json b -->.", page, "docs/x.md")
+
+
+def test_the_xla_diagnosis_holds_for_every_published_machine():
+    """tensorflow-cpu.md says that `tf.sin` is what made the XLA chain slower: on a machine
+    where the data say otherwise, that paragraph must be rewritten, and this test says so."""
+    for path, results in published().items():
+        claims = results["claims"]
+        if claims["tf_xla_pointwise"]["verdict"] == "slower here":
+            verdicts = (claims["tf_xla_without_sin"]["verdict"], claims["tf_xla_sin"]["verdict"])
+            assert verdicts == ("faster", "slower here"), f"{path.name}: rewrite the XLA diagnosis"

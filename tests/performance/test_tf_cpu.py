@@ -17,10 +17,16 @@ def test_every_claim_defined_on_the_page_has_its_section(page):
     assert {c.id for c in page.CLAIMS} == claims_shown(PAGE)
 
 
-@pytest.mark.parametrize("cid", ["tf_function", "tf_xla_pointwise"])
+@pytest.mark.parametrize("cid", ["tf_function", "tf_xla_pointwise", "tf_xla_without_sin", "tf_xla_sin"])
 def test_tf_graph_and_xla_compute_what_eager_computes(page, cid):
     pair = build(page, cid)
     np.testing.assert_allclose(pair.baseline().numpy(), pair.optimized().numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_the_diagnosis_chain_differs_from_the_chain_only_in_its_last_term(page):
+    x = page.tf.constant([0.0, 0.5, -2.0])
+    difference = page.pointwise_chain(x) - page.chain_without_sin(x)
+    np.testing.assert_allclose(difference.numpy(), (page.tf.sin(x) - x).numpy(), atol=1e-6)
 
 
 def test_a_python_float_retraces_on_every_call_and_a_tensor_once(page):
