@@ -25,7 +25,10 @@ LOGGED = [  # what to keep of the two logs, and how to show it
     (r"MKL_VERBOSE (oneMKL [\d.]+( Update \d+)?)", "{0}"),
     (r"MKL_VERBOSE (\w+)\(.* NThr:(\d+)", "  runs {0}, {1} thread(s)"),
     (r"onednn_verbose,v1,info,(oneDNN v[\d.]+)", "{0}"),
-    (r"onednn_verbose,.*,cpu,runtime:(\w+),nthr:(\d+)", "  {0} runtime, {1} thread(s)"),
+    (
+        r"onednn_verbose,.*,cpu,runtime:(\w+),nthr:(\d+)",
+        "  {0} runtime, {1} thread(s)",
+    ),
     (r"onednn_verbose,.*,exec,cpu,(\w+),", "  runs {0}"),
 ]
 

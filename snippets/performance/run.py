@@ -189,7 +189,8 @@ class QuietMachine:
 
     def check(self, kernel=True):
         others = self.others()
-        # Best of three against the best of five: one slow run is no busy machine.
+        # Best of three against the best of five: one slow run is not a busy
+        # machine.
         best = min(self.time_kernel() for _ in range(3)) if kernel else 0.0
         slowdown = best / self.reference if kernel else 1.0
         if others > self.max_others or slowdown > self.tolerance:
