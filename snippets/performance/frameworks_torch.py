@@ -78,6 +78,19 @@ register_torch("cnn")
 # --8<-- [end:torch_train]
 
 
+# --8<-- [start:torch_capture_only]
+@claim(CLAIMS, "torch_mlp_train_capture", "PyTorch MLP training, capture only",
+       "eager", 'torch.compile(model, backend="aot_eager")')
+def torch_mlp_train_capture(fast):
+    """The graph captured as for Inductor, run with PyTorch's own kernels."""
+    x, y = digits(fast)
+    eager = torch_trainer("mlp", compile_model=False)
+    captured = torch_trainer("mlp", compile_model=True, backend="aot_eager")
+    return Pair(lambda: torch_epoch(eager, x, y),
+                lambda: torch_epoch(captured, x, y), items=len(x))
+# --8<-- [end:torch_capture_only]
+
+
 if __name__ == "__main__":
     x, y = digits(fast=True)
     for kind in ("mlp", "cnn"):

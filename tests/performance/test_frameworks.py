@@ -98,3 +98,9 @@ def test_pytorch_claims_train_an_epoch_per_call(torch_page, kind):
     pair = build(torch_page, f"torch_{kind}_train")
     assert pair.items == 256
     assert np.isfinite(pair.baseline()) and np.isfinite(pair.optimized())
+
+
+def test_the_capture_only_claim_trains_the_mlp_with_the_aot_eager_backend(torch_page):
+    pair = build(torch_page, "torch_mlp_train_capture")
+    assert pair.items == 256
+    assert np.isfinite(pair.baseline()) and np.isfinite(pair.optimized())
