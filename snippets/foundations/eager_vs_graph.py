@@ -133,6 +133,7 @@ print((compiled(-x) - branchy(-x)).abs().max().item())  # the other branch
 
 # --8<-- [start:measure]
 import argparse
+import gc
 import os
 import platform
 import statistics
@@ -143,6 +144,14 @@ from pathlib import Path
 
 import tensorflow as tf
 import torch
+
+# The quiet-machine check of the Performance pages: other processes' CPU
+# time and a calibration kernel, judged before every round.
+from snippets.performance.run import (
+    MachineBusy,
+    QuietMachine,
+    wait_until_quiet,
+)
 
 
 def many_small_ops_tf(x):
@@ -158,14 +167,22 @@ def many_small_ops_torch(x):
 
 
 def per_call_us(fn, arg, calls):
-    start = time.perf_counter()
-    for _ in range(calls):
-        fn(arg)
-    return (time.perf_counter() - start) / calls * 1e6
+    gc.disable()  # a garbage collection in the middle would be timed too
+    try:
+        start = time.perf_counter()
+        for _ in range(calls):
+            fn(arg)
+        return (time.perf_counter() - start) / calls * 1e6
+    finally:
+        gc.enable()
 
 
-def measure(fast: bool) -> dict[str, float]:
-    """Median microseconds per call, eager vs graph, in both frameworks."""
+def measure(fast: bool, check=lambda: None) -> dict[str, float]:
+    """Median microseconds per call, eager vs graph, in both frameworks.
+
+    ``check()`` runs before every round and after the last one; it raises
+    MachineBusy when the machine is not quiet.
+    """
     rounds, calls = (2, 3) if fast else (7, 200)
     backend = "aot_eager" if fast else "inductor"  # inductor compiles C++
     x_tf, x_pt = tf.ones([256]), torch.ones(256)
@@ -180,8 +197,10 @@ def measure(fast: bool) -> dict[str, float]:
     for fn, arg in contenders.values():
         fn(arg)  # warm-up: tracing and compiling happen here
     for _ in range(rounds):  # alternate, so that noise hits all alike
+        check()
         for name, (fn, arg) in contenders.items():
             times[name].append(per_call_us(fn, arg, calls))
+    check()
     return {name: statistics.median(t) for name, t in times.items()}
 
 
@@ -196,8 +215,21 @@ def machine_info() -> str:
             f"{date.today().isoformat()}")
 
 
-def record(path: Path, fast: bool = False) -> None:
-    results = measure(fast)
+def quiet_measure(quiet, tries=3):
+    """measure() on a quiet machine: again when a round was not quiet."""
+    for attempt in range(1, tries + 1):
+        wait_until_quiet(lambda: quiet.check(kernel=False))
+        quiet.calibrate()
+        try:
+            return measure(fast=False, check=quiet.check)
+        except MachineBusy:
+            if attempt == tries:
+                raise
+
+
+def record(path: Path, fast: bool = False, quiet=None) -> None:
+    """Measure and write the table; --fast (for tests) skips the quiet check."""
+    results = measure(fast) if fast else quiet_measure(quiet or QuietMachine())
     rows = [f"| {name} | {us:,.0f} |" for name, us in results.items()]
     table = ["| Function (20 × tanh, multiply, add on 256 floats) "
              "| µs per call (median) |", "| --- | ---: |", *rows]
@@ -206,7 +238,7 @@ def record(path: Path, fast: bool = False) -> None:
     path.write_text("\n".join([*table, "", note]) + "\n", encoding="utf-8")
 
 
-def main(argv: list[str]) -> None:
+def main(argv: list[str], quiet=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--record", action="store_true")
     parser.add_argument("--fast", action="store_true")
@@ -214,7 +246,12 @@ def main(argv: list[str]) -> None:
         "snippets/foundations/measurements/eager_vs_graph.md"))
     args = parser.parse_args(argv)
     if args.record:
-        record(args.output, fast=args.fast)
+        try:
+            record(args.output, fast=args.fast, quiet=quiet)
+        except MachineBusy as busy:
+            print(f"not measured, nothing written: {busy}", file=sys.stderr)
+            return 2
+    return 0
 # --8<-- [end:measure]
 
 
@@ -285,4 +322,4 @@ for arg in [x, x / 4]:  # peak 2.0, then 0.5: both branches
 # --8<-- [end:torch_exercise_3]
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    raise SystemExit(main(sys.argv[1:]))

@@ -116,6 +116,29 @@ def test_record_command_writes_a_markdown_table(page, tmp_path):
     assert len(rows) == 4 and "Measured on:" in text
 
 
+class BusyMachine:
+    """Idle by /proc/stat, but the calibration kernel runs slow: every round is refused."""
+
+    def __init__(self, page):
+        self.page, self.kernel_checks = page, 0
+
+    def calibrate(self):
+        pass
+
+    def check(self, kernel=True):
+        if kernel:
+            self.kernel_checks += 1
+            raise self.page.MachineBusy("the calibration kernel ran 2.00x its best time")
+
+
+def test_record_refuses_a_machine_that_is_not_quiet_and_writes_nothing(page, tmp_path, capsys):
+    out = tmp_path / "table.md"
+    busy = BusyMachine(page)
+    assert page.main(["--record", "--output", str(out)], quiet=busy) == 2
+    assert not out.exists() and busy.kernel_checks == 3  # three tries, each refused
+    assert "not measured, nothing written: the calibration kernel ran 2.00x" in capsys.readouterr().err
+
+
 def test_recorded_measurements_exist_and_are_included_by_the_page():
     text = RECORDED.read_text(encoding="utf-8")
     rows = re.findall(r"^\| (TensorFlow|PyTorch) [^|]+ \| [\d,]+ \|$", text, re.MULTILINE)
