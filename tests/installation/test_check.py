@@ -94,12 +94,17 @@ def test_accelerators_are_listed_when_present(page, monkeypatch, cuda, mps, expe
 # --------------------------------------------------------------------------- the program
 
 
+# The tool's tests run it as a program: reused while nothing it runs or reads changed.
+TOOL = pytest.mark.program("snippets.installation.check")
+
+
 def check(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     command = [sys.executable, "-m", "snippets.installation.check", *args]
     return subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
 
 
+@TOOL
 def test_a_version_that_differs_from_the_pins_exits_1_with_one_line(tmp_path):
     pins = (ROOT / "requirements.txt").read_text(encoding="utf-8")
     assert "\ntensorflow==" in pins
@@ -114,6 +119,7 @@ def test_a_version_that_differs_from_the_pins_exits_1_with_one_line(tmp_path):
     assert "ok:" not in done.stdout and "sees:" not in done.stdout  # stops before asking for devices
 
 
+@TOOL
 def test_without_requirements_txt_it_exits_2_and_says_where_to_run_it(tmp_path):
     done = check(cwd=tmp_path)
     assert (done.returncode, done.stdout) == (2, "")
@@ -123,6 +129,7 @@ def test_without_requirements_txt_it_exits_2_and_says_where_to_run_it(tmp_path):
     )
 
 
+@TOOL
 def test_arguments_are_refused_and_help_is_printed():
     done = check("--verbose")
     assert (done.returncode, done.stdout) == (2, "")

@@ -17,6 +17,8 @@ from snippets.ner.schemes import SCHEMES, from_spans, spans
 PAGE = "docs/ner/preprocess.md"
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = "snippets/ner/corpus/sample.txt"
+# The tool's tests run it as a program: reused while nothing it runs or reads changed.
+TOOL = pytest.mark.program("snippets.ner.preprocess")
 # The page fixture is one object for the whole run; Hypothesis may reuse it across examples.
 FAST = settings(
     max_examples=50, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -30,6 +32,7 @@ def run(*args: str, stdin: bytes = b"") -> tuple[int, str, str]:
     return done.returncode, done.stdout.decode(), done.stderr.decode()
 
 
+@TOOL
 def test_sample_converts_to_bio2_and_keeps_two_columns():
     status, out, err = run(SAMPLE, "--scheme", "bio2")
     assert (status, err) == (0, "")
@@ -39,6 +42,7 @@ def test_sample_converts_to_bio2_and_keeps_two_columns():
     assert all(len(line.split()) == 2 for block in blocks for line in block)
 
 
+@TOOL
 def test_default_leaves_tags_as_they_are():
     status, out, _ = run(SAMPLE)
     assert status == 0
@@ -54,6 +58,7 @@ BAD = {  # input, line of the error, start of the message
 }
 
 
+@TOOL
 @pytest.mark.parametrize("case", list(BAD))
 def test_an_error_after_good_sentences_still_writes_nothing(case):
     data, line, message = BAD[case]
@@ -64,6 +69,7 @@ def test_an_error_after_good_sentences_still_writes_nothing(case):
     assert err.count("\n") == 1 and err.endswith("\n")
 
 
+@TOOL
 @pytest.mark.parametrize(
     ("data", "line"), [(b"", 1), (b"\n\n\n", 3), (b"-DOCSTART- -X- O\n\n-DOCSTART- -X- O\n", 3), (b"\xef\xbb\xbf", 1)]
 )
@@ -71,6 +77,7 @@ def test_input_without_any_line_of_text_exits_2(data, line):
     assert run("-", stdin=data) == (2, "", f"error: <stdin>:{line}: no sentences (expected token lines)\n")
 
 
+@TOOL
 def test_a_file_named_on_the_command_line_is_named_in_errors(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"a O\nb\n")
@@ -79,12 +86,14 @@ def test_a_file_named_on_the_command_line_is_named_in_errors(tmp_path):
     assert err.startswith(f"error: {bad}:2: ") and err.count("\n") == 1
 
 
+@TOOL
 def test_a_missing_file_is_named(tmp_path):
     status, out, err = run(str(tmp_path / "none.txt"))
     assert (status, out) == (2, "")
     assert err.startswith("error: ") and "none.txt" in err and err.count("\n") == 1
 
 
+@TOOL
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -108,6 +117,7 @@ def test_usage_errors_exit_2_with_usage_and_the_problem(args, message):
     assert lines[-1].startswith(f"python -m snippets.ner.preprocess: error: {message}")
 
 
+@TOOL
 def test_help_exits_0():
     status, out, err = run("--help")
     assert (status, err) == (0, "")
@@ -118,6 +128,7 @@ GERMAN = "snippets/ner/corpus/german-latin1.txt"
 BERT = ("--tokenizer", "snippets/ner/corpus/vocab-uncased.txt", "--scheme", "bio2", "--max-length", "24")
 
 
+@TOOL
 def test_latin1_cp1252_and_bom_prefixed_utf8_give_the_same_output(tmp_path):
     text = (ROOT / GERMAN).read_bytes().decode("latin-1")
     status, expected, err = run(GERMAN, "--encoding", "latin-1", *BERT)
@@ -130,12 +141,14 @@ def test_latin1_cp1252_and_bom_prefixed_utf8_give_the_same_output(tmp_path):
         assert run(str(path), "--encoding", encoding, *BERT) == (0, expected, "")
 
 
+@TOOL
 def test_drop_docstart_leaves_out_the_document_lines():
     status, out, _ = run(GERMAN, "--encoding", "latin-1", "--drop-docstart")
     assert status == 0 and "-DOCSTART-" not in out
     assert out.startswith("Jürgen I-PER\n") and out.endswith("Köln I-LOC\n1996-08-22 O\n\n")
 
 
+@TOOL
 def test_stride_writes_overlapping_windows():
     sentence = b"Lena B-PER\nOkafor I-PER\nmet O\nQuentin B-PER\nWolfe I-PER\nin O\nRiga B-LOC\n. O\n"
     status, out, err = run("-", "--max-length", "14", "--stride", "6", stdin=sentence)
