@@ -17,7 +17,7 @@ from snippets.performance.torch_cpu import classifier, train_step
 # "Finding the bottleneck"); read when the first profile starts.
 os.environ["KINETO_LOG_LEVEL"] = "6"
 
-CASTS = {"aten::_to_copy"}  # what every .to(dtype) runs
+CASTS = {"aten::_to_copy"}  # the copy a dtype-changing .to() makes
 MATMULS = {"aten::mm", "aten::addmm"}
 
 
