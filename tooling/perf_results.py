@@ -159,9 +159,9 @@ def inline_verdict(runs: list[dict], claim_id: str) -> str:
     return "; ".join(parts)
 
 
-def _inline(line: str, page_path: Path, here: str) -> str:
+def _inline(line: str, load, here: str) -> str:
     def verdict(match: re.Match) -> str:
-        runs = _load(page_path, match["file"], here)
+        runs = load(match["file"], here)
         [claim_id] = _claim_ids(runs, [match["id"]], match["file"], here)
         return inline_verdict(runs, claim_id)
 
@@ -169,15 +169,22 @@ def _inline(line: str, page_path: Path, here: str) -> str:
 
 
 def render(markdown: str, page_path: Path, where: str) -> str:
+    loaded: dict[str, list[dict]] = {}  # each pattern's files, read once per page
+
+    def load(pattern: str, here: str) -> list[dict]:
+        if pattern not in loaded:
+            loaded[pattern] = _load(page_path, pattern, here)
+        return loaded[pattern]
+
     out = []
     for number, line in enumerate(markdown.splitlines(), start=1):
         match = MARKER.match(line)
-        if not match:
-            out.append(_inline(line, page_path, f"{where}:{number}"))
-            continue
         here = f"{where}:{number}"
+        if not match:
+            out.append(_inline(line, load, here))
+            continue
         pattern, ids = match["file"], match["ids"].split()
-        runs = _load(page_path, pattern, here)
+        runs = load(pattern, here)
         if match["kind"] == "machine":
             table = machine_table(runs)
         elif match["kind"] == "claims":

@@ -147,11 +147,7 @@ import torch
 
 # The quiet-machine check of the Performance pages: other processes' CPU
 # time and a calibration kernel, judged before every round.
-from snippets.performance.run import (
-    MachineBusy,
-    QuietMachine,
-    wait_until_quiet,
-)
+from snippets.performance.run import MachineBusy, QuietMachine, quietly
 
 
 def many_small_ops_tf(x):
@@ -215,21 +211,16 @@ def machine_info() -> str:
             f"{date.today().isoformat()}")
 
 
-def quiet_measure(quiet, tries=3):
-    """measure() on a quiet machine: again when a round was not quiet."""
-    for attempt in range(1, tries + 1):
-        wait_until_quiet(lambda: quiet.check(kernel=False))
-        quiet.calibrate()
-        try:
-            return measure(fast=False, check=quiet.check)
-        except MachineBusy:
-            if attempt == tries:
-                raise
-
-
 def record(path: Path, fast: bool = False, quiet=None) -> None:
     """Measure and write the table; --fast (for tests) skips the quiet check."""
-    results = measure(fast) if fast else quiet_measure(quiet or QuietMachine())
+    if fast:
+        return write_table(path, measure(fast=True))
+    # Three tries on a quiet machine; MachineBusy if each had a noisy round.
+    quiet = quiet or QuietMachine()
+    write_table(path, quietly(lambda check: measure(False, check), quiet))
+
+
+def write_table(path: Path, results: dict[str, float]) -> None:
     rows = [f"| {name} | {us:,.0f} |" for name, us in results.items()]
     table = ["| Function (20 × tanh, multiply, add on 256 floats) "
              "| µs per call (median) |", "| --- | ---: |", *rows]

@@ -214,17 +214,26 @@ def wait_until_quiet(probe, wait_s=300, every_s=10, sleep=time.sleep):
             waited += every_s
 
 
-def measure_quietly(c, fast, cpu_flags, quiet, tries=3):
-    """run_claim, again from scratch when a round was not quiet."""
+def quietly(measure, quiet, tries=3):
+    """measure(check), again from scratch when a round was not quiet."""
     for attempt in range(1, tries + 1):
         wait_until_quiet(lambda: quiet.check(kernel=False))  # others idle
-        quiet.calibrate()  # the reference for this claim's rounds
+        quiet.calibrate()  # the reference for this measurement's rounds
         try:
-            return run_claim(c, fast, cpu_flags, check=quiet.check)
-        except MachineBusy as busy:
+            return measure(quiet.check)
+        except MachineBusy:
             if attempt == tries:
-                message = f"{c.id}: noisy in {tries} tries: {busy}"
-                raise MachineBusy(message) from None
+                raise
+
+
+def measure_quietly(c, fast, cpu_flags, quiet, tries=3):
+    """run_claim on a quiet machine; MachineBusy names the claim."""
+    try:
+        return quietly(lambda check: run_claim(c, fast, cpu_flags, check=check),
+                       quiet, tries)
+    except MachineBusy as busy:
+        message = f"{c.id}: noisy in {tries} tries: {busy}"
+        raise MachineBusy(message) from None
 # --8<-- [end:quiet]
 
 

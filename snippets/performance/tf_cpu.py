@@ -211,14 +211,19 @@ def pointwise_chain(x):
     return tf.exp(-tf.abs(y)) + tf.sin(x)
 
 
+def graph_and_xla(fn, fast):
+    """The Pair: ``fn`` as a graph, and compiled by XLA, on the same input."""
+    x = tf.random.stateless_normal([1000 if fast else 2_000_000], [0, 1])
+    graph = tf.function(fn)
+    xla = tf.function(fn, jit_compile=True)
+    calls = 2 if fast else 10
+    return Pair(repeat(lambda: graph(x), calls), repeat(lambda: xla(x), calls))
+
+
 @claim(CLAIMS, "tf_xla_pointwise", "XLA jit_compile on a pointwise chain",
        "tf.function", "tf.function(jit_compile=True)")
 def tf_xla_pointwise(fast):
-    x = tf.random.stateless_normal([1000 if fast else 2_000_000], [0, 1])
-    graph = tf.function(pointwise_chain)
-    xla = tf.function(pointwise_chain, jit_compile=True)
-    calls = 2 if fast else 10
-    return Pair(repeat(lambda: graph(x), calls), repeat(lambda: xla(x), calls))
+    return graph_and_xla(pointwise_chain, fast)
 # --8<-- [end:xla]
 
 
@@ -229,14 +234,6 @@ def chain_without_sin(x):
     y = tf.tanh(y) * tf.sigmoid(x)
     y = y * y - 0.25 * x
     return tf.exp(-tf.abs(y)) + x
-
-
-def graph_and_xla(fn, fast):
-    x = tf.random.stateless_normal([1000 if fast else 2_000_000], [0, 1])
-    graph = tf.function(fn)
-    xla = tf.function(fn, jit_compile=True)
-    calls = 2 if fast else 10
-    return Pair(repeat(lambda: graph(x), calls), repeat(lambda: xla(x), calls))
 
 
 @claim(CLAIMS, "tf_xla_without_sin", "XLA jit_compile on the chain without sin",
