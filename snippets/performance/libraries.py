@@ -12,8 +12,9 @@ import re
 import subprocess
 import sys
 
-# Read when a process starts: both logs on, and two threads for the
-# matmul (OpenMP's setting for PyTorch, TensorFlow's own for TensorFlow).
+# For a new process, set before either library runs: both logs on, and two
+# threads for the matmul (OpenMP's setting for PyTorch, TensorFlow's own for
+# TensorFlow).
 SETTINGS = {
     "MKL_VERBOSE": "1",
     "ONEDNN_VERBOSE": "1",
