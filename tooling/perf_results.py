@@ -10,7 +10,10 @@ built from the files ``results/<pattern>`` next to the page, one per machine
   median speedup, the range over all rounds, and the verdict (``*``: every claim);
 * ``<!-- perf-rates: cpu-*.json id id ... -->``: samples/s or GFLOP/s of both sides;
 * ``<!-- perf-verdicts: cpu-*.json id id ... -->``: a compact overview, one row per claim
-  and one column per machine, each cell the verdict and the median speedup.
+  and one column per machine, each cell the verdict and the median speedup;
+* ``<!-- perf-profile: gpu-*-profile.txt id -->``: that claim's part of the report that
+  ``snippets.performance.gpu_profile`` wrote (``run --gpu`` writes it beside the GPU's
+  results), as a text block per machine.
 
 Inside a sentence, ``<!-- perf-verdict: cpu-*.json id -->`` becomes that claim's verdict,
 median speedup and range of rounds, for each machine (named when there are several), so
@@ -30,7 +33,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 MARKER = re.compile(
-    r"^(?P<indent>[ \t]*)<!-- perf-(?P<kind>machine|claims|rates|verdicts): (?P<file>\S+)(?P<ids>[^>]*)-->$"
+    r"^(?P<indent>[ \t]*)<!-- perf-(?P<kind>machine|claims|rates|verdicts|profile): (?P<file>\S+)(?P<ids>[^>]*)-->$"
 )
 
 
@@ -44,9 +47,33 @@ def _load(page_path: Path, pattern: str, where: str) -> list[dict]:
     runs = []
     for path in files:
         results = json.loads(path.read_text(encoding="utf-8"))
-        # Tables name a machine by its results file: cpu-intel-xeon-6-207.json -> intel-xeon-6-207.
-        runs.append({**results, "file": path.name, "label": path.stem.removeprefix("cpu-")})
+        runs.append({**results, "file": path.name, "label": label(path)})
     return runs
+
+
+def label(path: Path) -> str:
+    """Tables name a machine by its results file: cpu-intel-xeon-6-207.json -> intel-xeon-6-207."""
+    return path.stem.removeprefix("cpu-").removeprefix("gpu-").removesuffix("-profile")
+
+
+def profile_blocks(page_path: Path, pattern: str, claim_id: str, where: str) -> list[str]:
+    """The claim's section of every profile report ``pattern`` names, each as a text block."""
+    files = sorted((page_path.parent / "results").glob(pattern))
+    if not files:
+        raise PluginError(f"{where}: no profile report {pattern} (run `python -m snippets.performance.run --gpu`)")
+    lines = []
+    for path in files:
+        section, inside = [], False
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.startswith(" "):  # a claim's id starts its section
+                inside = line == claim_id
+            elif inside:
+                section.append(line)
+        if not section:
+            raise PluginError(f"{where}: {path.name} has no profile of claim {claim_id}")
+        title = f"{claim_id}: one call of each side, profiled on {label(path)}"
+        lines += [f'```text title="{title}"', *section, "```", ""]
+    return lines[:-1]
 
 
 def _claim_ids(runs: list[dict], ids: list[str], pattern: str, where: str) -> list[str]:
@@ -80,7 +107,7 @@ def machine_table(runs: list[dict]) -> list[str]:
             ("CPU", f"{m['cpu_model']} ({m['cpu_vendor']}), {m['cores']} cores, {m['cpu_mhz']:.0f} MHz as reported"),
             ("CPU family and model numbers", f"{m.get('cpu_family', '?')}, {m.get('cpu_model_number', '?')}"),
             ("CPU flags of interest", ", ".join(m["cpu_flags"]) or "none"),
-            ("GPU", m["gpu"] or "none (GPU numbers not measured yet)"),
+            ("GPU", m["gpu"] or "none"),
             ("Load average at start (1, 5, 15 min)", ", ".join(str(x) for x in m["load_average"])),
             ("Threads per framework", str(results["threads"])),
             ("Python and libraries", f"Python {m['python']}, {libraries}"),
@@ -184,6 +211,9 @@ def render(markdown: str, page_path: Path, where: str) -> str:
             out.append(_inline(line, load, here))
             continue
         pattern, ids = match["file"], match["ids"].split()
+        if match["kind"] == "profile":
+            out += [match["indent"] + row for row in profile_blocks(page_path, pattern, " ".join(ids), here)]
+            continue
         runs = load(pattern, here)
         if match["kind"] == "machine":
             table = machine_table(runs)

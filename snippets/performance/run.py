@@ -2,13 +2,15 @@
 
     python -m snippets.performance.run          # full sizes, quiet machine
     python -m snippets.performance.run --fast   # tiny sizes, into .cache/perf-fast
+    python -m snippets.performance.run --gpu    # the GPU claims, on a CUDA GPU
 
 Each framework runs in its own subprocess, with its thread counts fixed
 before it executes anything. A full run first checks that the machine is
 quiet and checks again before every round; it stops (exit 2, nothing
 written) rather than record a busy machine. The results and the machine
 they came from go to docs/performance/results/cpu-<machine>.json, one file
-per CPU model, the plot to cpu-<machine>.png beside it.
+per CPU model, the plot to cpu-<machine>.png beside it; with --gpu, the GPU
+claims go to gpu-<gpu model>.json.
 """
 
 # On the page, run_claim comes from the harness section shown before.
@@ -39,7 +41,7 @@ import os
 import platform
 import re
 import sys
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 FLAGS_OF_INTEREST = ("avx2", "fma", "avx512f", "avx512_bf16", "avx512_fp16",
@@ -73,6 +75,14 @@ def machine_name(machine):
     return "-".join(words + [n for n in numbers if n]) or "unknown-cpu"
 
 
+def installed(name):
+    """The version of package ``name``, or None where it is missing."""
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+
 def machine_info():
     """Everything a reader needs to judge where the numbers came from."""
     path = Path("/proc/cpuinfo")
@@ -88,8 +98,9 @@ def machine_info():
         "gpu": None,  # filled in by the PyTorch worker
         "python": platform.python_version(),
         "versions": {
-            name: version(name)
+            name: installed(name)
             for name in ("tensorflow", "keras", "torch", "numpy")
+            if installed(name)  # a GPU machine may have PyTorch only
         },
         "date": datetime.datetime.now(datetime.UTC).isoformat("T", "seconds"),
     }
@@ -104,6 +115,10 @@ import time
 
 class MachineBusy(RuntimeError):
     """The machine is not quiet enough to measure on."""
+
+
+class NoGPU(RuntimeError):
+    """--gpu on a machine where PyTorch finds no CUDA GPU."""
 
 
 def cpu_seconds_busy(stat_text):
@@ -247,6 +262,7 @@ import tempfile
 MODULES = {
     "tensorflow": ["tf_cpu", "frameworks_tf"],
     "pytorch": ["torch_cpu", "frameworks_torch"],
+    "pytorch-gpu": ["torch_gpu"],  # only with --gpu
 }
 RESULTS = Path("docs/performance/results")
 BUSY = 2  # exit code of a worker or a run that refused a busy machine
@@ -255,26 +271,42 @@ BUSY = 2  # exit code of a worker or a run that refused a busy machine
 def worker(framework, fast, threads, cpu_flags, out):
     """In a fresh process: fix threads, then measure the claims."""
     fix_threads(framework, threads)
+    gpu = find_gpu() if framework.startswith("pytorch") else None
+    if framework == "pytorch-gpu" and not (gpu or fast):
+        raise NoGPU("no CUDA GPU on this machine")
     quiet = None if fast else QuietMachine()  # tiny sizes: tests, no checks
     claims = {}
     for name in MODULES[framework]:
         module = importlib.import_module(f"snippets.performance.{name}")
         for c in module.CLAIMS:
             result = measure_settled(c, fast, cpu_flags, quiet)
-            claims[c.id] = dict(result, framework=framework)
-    gpu = None
-    if framework == "pytorch":
-        import torch
+            claims[c.id] = dict(result, framework=framework.split("-")[0])
+    Path(out).write_text(json.dumps({"claims": claims, "gpu": gpu}))
 
-        gpu = torch.cuda.is_available() and torch.cuda.get_device_name(0)
-    Path(out).write_text(json.dumps({"claims": claims, "gpu": gpu or None}))
+
+def find_gpu():
+    """The GPU PyTorch would use, its memory and CUDA version, or None."""
+    import torch
+
+    if not torch.cuda.is_available():
+        return None
+    gpu = torch.cuda.get_device_properties(0)
+    return (f"{gpu.name}, {gpu.total_memory / 2**30:.0f} GiB, "
+            f"CUDA {torch.version.cuda}")
 
 
 def measure_settled(c, fast, cpu_flags, quiet=None):
-    """Measure a claim, and once more from scratch if it was inconclusive."""
+    """Measure a claim, and once more from scratch if it was inconclusive.
+
+    The first call stays the first measurement's: by the second, caches
+    (compiled code, for one) may have made it cheaper."""
     result = measure_claim(c, fast, cpu_flags, quiet)
     if result["verdict"] == "inconclusive":
-        result = dict(measure_claim(c, fast, cpu_flags, quiet), remeasured=True)
+        first = result["optimized_first_s"]
+        result = measure_claim(c, fast, cpu_flags, quiet)
+        setup = max(0.0, first - result["optimized_s"])
+        result.update(remeasured=True, optimized_first_s=first,
+                      optimized_setup_s=setup)
     return result
 
 
@@ -300,15 +332,16 @@ def run_worker(framework, fast, threads, cpu_flags):
         return json.loads(out.read_text())
 
 
-def run_all(fast, out_dir, quiet_machine=QuietMachine):
-    """Measure every claim; write cpu-<machine>.json and its plot."""
+def run_all(fast, out_dir, quiet_machine=QuietMachine, gpu=False):
+    """Measure every claim; write cpu-<machine>.json (or, with ``gpu``,
+    gpu-<gpu model>.json) and its plot."""
     start = time.perf_counter()
     machine = machine_info()
     if not fast:  # idle before we start, or wait; MachineBusy if never
         wait_until_quiet(quiet_machine().check)
     threads = machine["cores"]
     claims = {}
-    for framework in MODULES:
+    for framework in ["pytorch-gpu"] if gpu else ["tensorflow", "pytorch"]:
         info = run_worker(framework, fast, threads, machine["cpu_flags"])
         claims.update(info["claims"])
         machine["gpu"] = machine["gpu"] or info["gpu"]
@@ -321,10 +354,29 @@ def run_all(fast, out_dir, quiet_machine=QuietMachine):
     }
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    name = f"cpu-{machine_name(machine)}"
+    cpu = f"cpu-{machine_name(machine)}"
+    name = gpu_file_name(machine["gpu"]) if gpu else cpu
     (out_dir / f"{name}.json").write_text(json.dumps(results, indent=1) + "\n")
     plot(claims, out_dir / f"{name}.png")
+    if gpu:  # what the GPU does in each claim, into gpu-<model>-profile.txt
+        profile_gpu(fast, out_dir / f"{name}-profile.txt")
     return results
+
+
+def gpu_file_name(gpu):
+    """The results' name: "NVIDIA H200, 140 GiB, ..." -> gpu-nvidia-h200."""
+    model = (gpu or "no gpu").split(",")[0].lower()
+    return "gpu-" + "-".join(re.findall(r"[a-z0-9]+", model))
+
+
+def profile_gpu(fast, out):
+    """Run snippets.performance.gpu_profile in a fresh process."""
+    cmd = [sys.executable, "-m", "snippets.performance.gpu_profile",
+           "--out", str(out)]
+    proc = subprocess.run(cmd + ["--fast"] * fast, capture_output=True,
+                          text=True, timeout=900)
+    if proc.returncode:
+        raise RuntimeError(f"gpu_profile failed:\n{proc.stderr}")
 # --8<-- [end:run]
 
 
@@ -355,6 +407,8 @@ def plot(claims, path):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--fast", action="store_true", help="tiny sizes")
+    parser.add_argument("--gpu", action="store_true",
+                        help="measure the GPU claims (needs a CUDA GPU)")
     parser.add_argument("--out", help="results folder (or worker file)")
     parser.add_argument("--worker", choices=MODULES, help=argparse.SUPPRESS)
     parser.add_argument("--threads", type=int, help=argparse.SUPPRESS)
@@ -366,9 +420,11 @@ def main(argv=None):
             flags = args.flags.split(",")
             worker(args.worker, args.fast, args.threads, flags, args.out)
             return 0
-        results = run_all(args.fast, args.out or default)
-    except MachineBusy as busy:
-        print(f"not measured, nothing written: {busy}", file=sys.stderr)
+        results = run_all(args.fast, args.out or default, gpu=args.gpu)
+    except (MachineBusy, NoGPU) as reason:
+        # A worker says why; the run it belongs to adds the rest.
+        prefix = "" if args.worker else "not measured, nothing written: "
+        print(f"{prefix}{reason}", file=sys.stderr)
         return BUSY
     print(f"{len(results['claims'])} claims in {results['runtime_s']} s")
     return 0

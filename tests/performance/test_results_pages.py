@@ -31,6 +31,8 @@ def published(pattern="cpu-*.json"):
 
 def test_every_claim_shown_on_a_page_is_measured_on_every_machine():
     for page, kind, pattern, ids in markers():
+        if kind == "profile":  # a text report, checked below
+            continue
         for path, results in published(pattern).items():
             if kind != "machine":
                 assert ids, f"{page.name}: a {kind} marker names no claim"
@@ -39,14 +41,21 @@ def test_every_claim_shown_on_a_page_is_measured_on_every_machine():
                 assert not missing, f"{page.name}: {path.name} lacks {missing}"
 
 
-def test_every_measured_claim_has_its_own_section_and_every_machine_is_recorded():
+@pytest.mark.parametrize("kind", ["cpu", "gpu"])
+def test_every_measured_claim_has_its_own_section_and_every_machine_is_recorded(kind):
     # A verdicts overview repeats claims shown in full elsewhere: it is no section of its own.
-    named = {i for _page, kind, _pattern, ids in markers() if kind != "verdicts" and ids != ["*"] for i in ids}
-    for path, results in published().items():
+    named = {
+        i
+        for _page, marker, pattern, ids in markers()
+        if marker in ("claims", "rates") and pattern.startswith(f"{kind}-") and ids != ["*"]
+        for i in ids
+    }
+    for path, results in published(f"{kind}-*.json").items():
         assert set(results["claims"]) == named, path.name
         assert results["mode"] == "full", path.name
         machine = results["machine"]
         assert {"cpu_model", "cpu_family", "cpu_model_number", "cpu_flags", "cores", "versions"} <= set(machine)
+        assert (machine["gpu"] is not None) == (kind == "gpu"), path.name
         assert path.with_suffix(".png").is_file()
         for claim in results["claims"].values():  # every round recorded, the shown ones among them
             assert len(claim["baseline_rounds_s"]) == len(claim["optimized_rounds_s"]) == claim["rounds"]
@@ -65,9 +74,16 @@ def test_a_pages_verdicts_overview_names_the_claims_its_sections_show_in_their_o
     assert overviews == 3  # the TensorFlow, PyTorch and comparison pages
 
 
-def test_the_gpu_page_says_its_numbers_are_not_measured():
-    text = (DOCS / "performance" / "gpu.md").read_text(encoding="utf-8")
-    assert "Not yet measured on a GPU" in text and "perf-claims" not in text
+def test_the_gpu_page_says_which_pytorch_measured_it():
+    """pytorch-gpu.md says its PyTorch is not the pinned one: true while every GPU file says so."""
+    text = (DOCS / "performance" / "pytorch-gpu.md").read_text(encoding="utf-8")
+    pinned = (DOCS.parent / "requirements.txt").read_text(encoding="utf-8").split("torch==")[1].split()[0]
+    if "which is not the version this\n    site pins" in text:
+        for path, results in published("gpu-*.json").items():
+            assert results["machine"]["versions"]["torch"].split("+")[0] != pinned, path.name
+    assert "tensorflow" not in {v for r in published("gpu-*.json").values() for v in r["machine"]["versions"]}
+    # The one GPU that index.md, gpu.md, pytorch-gpu.md and mixed-precision.md name:
+    assert {r["machine"]["gpu"].split(",")[0] for r in published("gpu-*.json").values()} == {"NVIDIA H200"}
 
 
 @pytest.fixture
@@ -213,3 +229,92 @@ def test_the_torch_compile_diagnosis_holds_for_every_published_machine():
         capture, compiled = results["claims"]["torch_mlp_train_capture"], results["claims"]["torch_mlp_train"]
         assert (capture["verdict"], compiled["verdict"]) == ("slower here", "slower here"), path.name
         assert capture["speedup_median"] < compiled["speedup_median"], path.name
+
+
+def profiles():
+    """Each published GPU profile report: {claim: {side: its lines}}."""
+    reports = {}
+    for path in sorted(RESULTS.glob("gpu-*-profile.txt")):
+        report, side = {}, None
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+            if not line.startswith(" "):
+                claim = report[line] = {}
+            elif not line.startswith("   "):
+                side = line.split()[0]
+                claim[side] = [line]
+            else:
+                claim[side].append(line)
+        reports[path] = report
+    assert reports, "no GPU profile report"
+    return reports
+
+
+def numbers(lines):
+    """kernels, launches, busy ms and wall ms of one side, and its kernels' names."""
+    head = " ".join(lines[:2])
+    kernels, launches = (int(head.split(f" {w}")[0].split()[-1]) for w in ("kernels", "launches"))
+    busy, wall = (float(head.split(w)[0].split()[-1]) for w in (" ms of", " ms wall"))
+    names = " ".join(lines[2:])
+    return {"kernels": kernels, "launches": launches, "busy": busy, "wall": wall, "names": names, "lines": lines[2:]}
+
+
+def test_every_gpu_results_file_has_its_profile_of_every_claim():
+    for path, results in published("gpu-*.json").items():
+        report = profiles()[path.with_name(f"{path.stem}-profile.txt")]
+        assert set(report) == set(results["claims"]), path.name
+        assert all(set(sides) == {"baseline", "optimized"} for sides in report.values()), path.name
+
+
+def test_the_gpu_diagnoses_hold_for_every_published_profile():
+    """pytorch-gpu.md explains its verdicts from the profiles: which kernels ran, how many,
+    how many launches, how busy the GPU was. Where a profile says otherwise, rewrite the text."""
+    for path, report in profiles().items():
+        side = {(cid, s): numbers(lines) for cid, sides in report.items() for s, lines in sides.items()}
+        assert "f32f32_f32f32" in side["gpu_matmul_tf32", "baseline"]["names"], path.name
+        assert "tf32" in side["gpu_matmul_tf32", "optimized"]["names"], path.name
+        assert "nvjet_sm90" in side["gpu_matmul_bf16", "optimized"]["names"], path.name
+        amp = side["gpu_autocast_bf16", "baseline"], side["gpu_autocast_bf16", "optimized"]
+        assert amp[1]["kernels"] > amp[0]["kernels"] and "nvjet_sm90" in amp[1]["names"], path.name
+        assert "simt" in amp[0]["names"] and "nvjet" not in amp[0]["names"], path.name
+        odd = side["gpu_vocab_padding", "baseline"]["names"]
+        assert "cutlass_75" in odd and "align1" in odd, path.name
+        assert "nvjet_sm90" in side["gpu_vocab_padding", "optimized"]["names"], path.name
+        small, big = side["gpu_no_sync_small_step", "baseline"], side["gpu_no_sync_big_step", "baseline"]
+        assert small["busy"] < 0.2 * small["wall"] and big["busy"] > 0.4 * big["wall"], path.name
+        eager, compiled = side["gpu_compile", "baseline"], side["gpu_compile", "optimized"]
+        graphed = side["gpu_cuda_graphs", "optimized"]
+        assert compiled["kernels"] < eager["kernels"], path.name
+        assert "triton_per_fused_gelu_native_layer_norm" in compiled["names"], path.name
+        assert graphed["launches"] < compiled["launches"] / 5, path.name
+        nchw, nhwc = side["gpu_channels_last", "baseline"], side["gpu_channels_last", "optimized"]
+        assert nchw["kernels"] > nhwc["kernels"], path.name
+        conversions = ("nchwToNhwcKernel", "nhwcToNchwKernel")
+        assert all(k in nchw["names"] and k not in nhwc["names"] for k in conversions), path.name
+        convolution = next(line for line in nhwc["lines"] if "fprop" in line).split("x ", 1)[1]
+        assert convolution in nchw["names"], path.name  # the same NHWC convolution kernel
+
+
+def test_hook_renders_a_claims_profile_per_machine_and_fails_without_one(tmp_path):
+    (tmp_path / "results").mkdir()
+    report = "device: cuda\na\n  baseline (x): 2 kernels, 1 launches\n    k1\n"
+    report += "b\n  baseline (y): 1 kernels, 1 launches\n"
+    (tmp_path / "results" / "gpu-m1-profile.txt").write_text(report)
+    (tmp_path / "results" / "gpu-m2-profile.txt").write_text(report.replace("k1", "k2"))
+    page = tmp_path / "page.md"
+    md = perf_results.render("x\n    <!-- perf-profile: gpu-*-profile.txt a -->\n", page, "docs/x.md")
+    assert md.splitlines() == [
+        "x",
+        '    ```text title="a: one call of each side, profiled on m1"',
+        "      baseline (x): 2 kernels, 1 launches",
+        "        k1",
+        "    ```",
+        "    ",
+        '    ```text title="a: one call of each side, profiled on m2"',
+        "      baseline (x): 2 kernels, 1 launches",
+        "        k2",
+        "    ```",
+    ]
+    with pytest.raises(PluginError, match=r"docs/x.md:1: gpu-m1-profile.txt has no profile of claim c"):
+        perf_results.render("<!-- perf-profile: gpu-*-profile.txt c -->", page, "docs/x.md")
+    with pytest.raises(PluginError, match=r"docs/x.md:1: no profile report other-\*.txt"):
+        perf_results.render("<!-- perf-profile: other-*.txt a -->", page, "docs/x.md")

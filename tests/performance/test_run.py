@@ -185,6 +185,27 @@ def test_an_inconclusive_claim_is_measured_once_more(page):
     assert result["remeasured"] is True and result["verdict"] == "inconclusive"
 
 
+def test_a_remeasured_claim_keeps_the_first_call_of_its_first_measurement(page):
+    import time
+
+    pauses = iter([0.001, 0.02] * 50)  # inconclusive, as above
+    firsts = iter([0.2, 0.0])  # a compile that is cached by the second measurement
+
+    def build(fast):
+        first = next(firsts)
+        calls = []
+
+        def optimized():
+            time.sleep(0.006 + (first if not calls else 0.0))
+            calls.append(1)
+
+        return page.Pair(lambda: time.sleep(next(pauses)), optimized)
+
+    result = page.measure_settled(page.Claim("toy", "a toy", "slow", "fast", build), True, [])
+    assert result["remeasured"] is True and result["optimized_first_s"] >= 0.2
+    assert result["optimized_setup_s"] == pytest.approx(result["optimized_first_s"] - result["optimized_s"])
+
+
 def test_a_full_run_checks_the_machine_before_it_starts(page, monkeypatch, tmp_path):
     checks = []
 
@@ -218,8 +239,7 @@ def test_the_pytorch_worker_pins_the_threads_and_looks_for_a_gpu(page, monkeypat
     finally:
         os.sched_setaffinity(0, cores)
     assert torch.get_num_threads() == 1 and torch.get_num_interop_threads() == 1
-    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
-    assert json.loads(out.read_text(encoding="utf-8")) == {"claims": {}, "gpu": gpu}
+    assert json.loads(out.read_text(encoding="utf-8")) == {"claims": {}, "gpu": page.find_gpu()}
 
 
 def stand_in_worker(commands):
@@ -227,10 +247,16 @@ def stand_in_worker(commands):
 
     def run(command, **options):
         commands.append((command, options))
+        out = command[command.index("--out") + 1]
+        if "snippets.performance.gpu_profile" in command:  # the GPU run's profile report
+            with open(out, "w", encoding="utf-8") as file:
+                file.write("device: cuda\n")
+            return subprocess.CompletedProcess(command, 0, "", "")
         framework = command[command.index("--worker") + 1]
         toy = {"speedup_median": 2.0, "speedup_min": 1.5, "speedup_max": 3.0}
-        found = {"claims": {f"{framework}_toy": toy}, "gpu": "Toy GPU" if framework == "pytorch" else None}
-        with open(command[command.index("--out") + 1], "w", encoding="utf-8") as file:
+        gpu = "Toy GPU 7, 1 GiB, CUDA 1.0" if framework.startswith("pytorch") else None
+        found = {"claims": {f"{framework}_toy": toy}, "gpu": gpu}
+        with open(out, "w", encoding="utf-8") as file:
             json.dump(found, file)
         return subprocess.CompletedProcess(command, 0, "", "")
 
@@ -247,7 +273,7 @@ def test_the_command_runs_one_worker_per_framework_and_writes_results_and_plot(p
     machine = results["machine"]
     assert results["mode"] == "fast" and results["threads"] == machine["cores"]
     assert set(results["claims"]) == {"tensorflow_toy", "pytorch_toy"}
-    assert machine["gpu"] == "Toy GPU"  # the GPU the PyTorch worker found
+    assert machine["gpu"] == "Toy GPU 7, 1 GiB, CUDA 1.0"  # the GPU the PyTorch worker found
     for (command, options), framework in zip(commands, ["tensorflow", "pytorch"], strict=True):
         # The program the test above runs for real, with the machine's thread count and flags.
         assert command[:5] == [sys.executable, "-m", "snippets.performance.run", "--worker", framework]
@@ -262,3 +288,25 @@ def test_a_failing_worker_fails_the_run(page, monkeypatch):
     monkeypatch.setattr(page.subprocess, "run", lambda *a, **k: failed)
     with pytest.raises(RuntimeError, match="tensorflow worker failed:\nboom"):
         page.run_worker("tensorflow", True, 2, [])
+
+
+def test_the_gpu_run_measures_the_gpu_claims_and_writes_their_profile(page, monkeypatch, tmp_path):
+    commands = []
+    monkeypatch.setattr(page.subprocess, "run", stand_in_worker(commands))
+    assert page.main(["--gpu", "--fast", "--out", str(tmp_path)]) == 0
+    worker, profile = (command for command, _options in commands)
+    assert worker[3:5] == ["--worker", "pytorch-gpu"] and worker[-1] == "--fast"
+    assert profile[:3] == [sys.executable, "-m", "snippets.performance.gpu_profile"]
+    results = json.loads((tmp_path / "gpu-toy-gpu-7.json").read_text(encoding="utf-8"))
+    assert set(results["claims"]) == {"pytorch-gpu_toy"} and results["machine"]["gpu"].startswith("Toy GPU 7")
+    assert (tmp_path / "gpu-toy-gpu-7-profile.txt").read_text(encoding="utf-8") == "device: cuda\n"
+    assert (tmp_path / "gpu-toy-gpu-7.png").is_file()
+
+
+def test_the_gpu_worker_refuses_a_machine_without_a_gpu(page, monkeypatch, tmp_path, capsys):
+    namespace = page.worker.__globals__  # the page's objects are read-only, its namespace is not
+    monkeypatch.setitem(namespace, "find_gpu", lambda: None)
+    monkeypatch.setitem(namespace, "fix_threads", lambda framework, threads: None)  # tested above
+    code = page.main(["--worker", "pytorch-gpu", "--threads", "1", "--out", str(tmp_path / "r.json")])
+    assert code == 2 and capsys.readouterr().err == "no CUDA GPU on this machine\n"
+    assert not (tmp_path / "r.json").exists()
