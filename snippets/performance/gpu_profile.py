@@ -4,10 +4,11 @@
     python -m snippets.performance.gpu_profile --fast       # tiny, on a CPU
 
 For every claim of torch_gpu.py, torch.profiler records one call of each
-side after two warm-up calls: how many kernels ran, how long the GPU was
-busy against the wall time of the call, how many launches the CPU made,
-and the four kernels that took most of the time. On a CPU the "kernels" are
-the aten operators. docs/performance/pytorch-gpu.md shows the output.
+side after two warm-up calls: how many records the GPU's timeline holds
+(kernels, copies, memsets, annotated ranges), how long they took against
+the wall time of the call, how many launches the CPU made, and the four
+records that took most of the time. On a CPU the records are the aten
+operators. docs/performance/pytorch-gpu.md shows the output.
 """
 
 # --8<-- [start:profile]
@@ -20,8 +21,8 @@ from snippets.performance.torch_gpu import CLAIMS, DEVICE
 
 
 def device_work(prof):
-    """(name, calls, self time in µs) of what ran on the device: the CUDA
-    kernels, or on a CPU the aten operators."""
+    """(name, calls, self time in µs) of what ran on the device: every
+    record of the GPU's timeline, or on a CPU the aten operators."""
     rows = []
     for e in prof.key_averages():
         if DEVICE == "cuda" and e.device_type == DeviceType.CUDA:
