@@ -144,7 +144,7 @@ def rates_table(pairs: list[tuple[dict, dict]]) -> list[str]:
     lines = ["| Claim | Machine | Unit | Baseline | Optimized |", "| --- | --- | --- | ---: | ---: |"]
     for run, c in pairs:
         if "baseline_gflops" in c:
-            cells = [f"{c[f'{s}_gflops']:.1f}" for s in ("baseline", "optimized")]
+            cells = [f"{c[f'{s}_gflops']:,.1f}" for s in ("baseline", "optimized")]
             unit = "GFLOP/s"
         else:
             cells = [f"{c[f'{s}_items_per_s']:,.0f}" for s in ("baseline", "optimized")]

@@ -212,24 +212,26 @@ def infer(model, x, calls, new_step=False):
     return synced(call)
 
 
+def compiled(net, fast, **options):
+    """torch.compile(net, **options); at tiny sizes (the tests) it traces
+    only, with the eager backend: no kernels to generate, no graphs."""
+    return torch.compile(net, **({"backend": "eager"} if fast else options))
+
+
 @claim(CLAIMS, "gpu_compile", "torch.compile on small layers (inference)",
        "eager", "torch.compile")
 def gpu_compile(fast):
     net, x = small_net(), randn(64, 256)
-    compiled = torch.compile(net, backend="eager" if fast else "inductor")
     calls = 2 if fast else 20
-    return Pair(infer(net, x, calls), infer(compiled, x, calls))
+    return Pair(infer(net, x, calls), infer(compiled(net, fast), x, calls))
 
 
 @claim(CLAIMS, "gpu_cuda_graphs", "CUDA graphs on top of torch.compile",
        "torch.compile", 'mode="reduce-overhead"')
 def gpu_cuda_graphs(fast):
     net, x = small_net(), randn(64, 256)
-    if fast:  # no GPU, so nothing to record: trace only
-        fused = graphed = torch.compile(net, backend="eager")
-    else:
-        fused = torch.compile(net)
-        graphed = torch.compile(net, mode="reduce-overhead")
+    fused = compiled(net, fast)  # the default mode: fused kernels
+    graphed = compiled(net, fast, mode="reduce-overhead")  # + CUDA graphs
     calls = 2 if fast else 20
     return Pair(infer(fused, x, calls), infer(graphed, x, calls, True))
 # --8<-- [end:compile]

@@ -310,3 +310,28 @@ def test_the_gpu_worker_refuses_a_machine_without_a_gpu(page, monkeypatch, tmp_p
     code = page.main(["--worker", "pytorch-gpu", "--threads", "1", "--out", str(tmp_path / "r.json")])
     assert code == 2 and capsys.readouterr().err == "no CUDA GPU on this machine\n"
     assert not (tmp_path / "r.json").exists()
+
+
+def test_the_machine_names_only_the_libraries_installed(page):
+    assert page.installed("torch") == page.version("torch")
+    assert page.installed("no-such-package-here") is None  # a GPU machine may lack TensorFlow
+
+
+def test_the_gpu_is_described_by_model_memory_and_cuda_version(page, monkeypatch):
+    import types
+
+    import torch
+
+    gpu = types.SimpleNamespace(name="Toy GPU 7", total_memory=140 * 2**30)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "get_device_properties", lambda index: gpu)
+    monkeypatch.setattr(torch.version, "cuda", "13.0")
+    assert page.find_gpu() == "Toy GPU 7, 140 GiB, CUDA 13.0"
+    assert page.gpu_file_name(page.find_gpu()) == "gpu-toy-gpu-7"
+
+
+def test_a_failing_gpu_profile_fails_the_run(page, monkeypatch, tmp_path):
+    failed = subprocess.CompletedProcess([], 1, "", "no kernels")
+    monkeypatch.setattr(page.subprocess, "run", lambda *a, **k: failed)
+    with pytest.raises(RuntimeError, match="gpu_profile failed:\nno kernels"):
+        page.profile_gpu(True, tmp_path / "profile.txt")

@@ -96,3 +96,70 @@ def test_kernel_names_lose_their_cpp_signature_and_are_cut_to_width(page):
     kernel = "void at::native::(anonymous namespace)::norm<float, (Kind)2>(int, float*)"
     assert page.short(kernel) == "at::native::(anonymous namespace)::norm<float, (Kind)2>"
     assert page.short("k" * 120, width=10) == "k" * 9 + "…"
+
+
+class Recorder:
+    """Stands in for a CUDA call that cannot run on a CPU, and notes when it is called."""
+
+    def __init__(self, log, name):
+        self.log, self.name = log, name
+
+    def __call__(self):
+        self.log.append(self.name)
+
+
+def as_if_on_a_gpu(page, monkeypatch, log):
+    """Run the page's own functions as on a GPU: DEVICE "cuda", CUDA's waits recorded."""
+    torch = page.torch
+    monkeypatch.setitem(page.synced.__globals__, "DEVICE", "cuda")  # the page's namespace
+    monkeypatch.setattr(torch.cuda, "synchronize", Recorder(log, "wait"))
+    monkeypatch.setattr(torch.compiler, "cudagraph_mark_step_begin", Recorder(log, "new step"))
+
+
+def test_synced_waits_for_the_gpu_once_after_the_last_call(page, monkeypatch):
+    log = []
+    as_if_on_a_gpu(page, monkeypatch, log)
+    assert page.synced(lambda: log.append("call") or len(log), calls=3)() == 3
+    assert log == ["call", "call", "call", "wait"]
+
+
+def test_a_graphed_model_starts_a_new_cuda_graph_step_before_each_call(page, monkeypatch):
+    torch, log = page.torch, []
+    as_if_on_a_gpu(page, monkeypatch, log)
+    model = torch.nn.Linear(4, 4)
+    model.register_forward_hook(lambda *_: log.append("call"))
+    x = torch.ones(2, 4)
+    torch.testing.assert_close(page.infer(model, x, 2, new_step=True)(), model(x).detach())
+    log.pop()  # the reference call just above
+    assert log == ["new step", "call", "new step", "call", "wait"]
+    log.clear()
+    page.infer(model, x, 2)()
+    assert log == ["call", "call", "wait"]  # no graph, no new step
+
+
+class Event:
+    def __init__(self, key, device_type, count, device_us=0.0, cpu_us=0.0):
+        self.key, self.device_type, self.count = key, device_type, count
+        self.self_device_time_total, self.self_cpu_time_total = device_us, cpu_us
+
+
+class Profile:
+    def __init__(self, events):
+        self.events = events
+
+    def key_averages(self):
+        return self.events
+
+
+def test_on_a_gpu_the_report_lists_the_gpus_records_by_time_and_counts_launches(page, monkeypatch):
+    cpu, cuda = page.DeviceType.CPU, page.DeviceType.CUDA
+    recorded = Profile([
+        Event("aten::mm", cpu, 10, cpu_us=900.0),
+        Event("cudaLaunchKernel", cpu, 10, cpu_us=50.0),
+        Event("cudaGraphLaunch", cpu, 2, cpu_us=20.0),
+        Event("gemm_kernel", cuda, 10, device_us=300.0),
+        Event("Memcpy HtoD (Pinned -> Device)", cuda, 1, device_us=700.0),
+    ])  # fmt: skip
+    monkeypatch.setitem(page.device_work.__globals__, "DEVICE", "cuda")
+    assert page.device_work(recorded) == [("Memcpy HtoD (Pinned -> Device)", 1, 700.0), ("gemm_kernel", 10, 300.0)]
+    assert page.launches(recorded) == 12
