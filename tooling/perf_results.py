@@ -41,14 +41,29 @@ INLINE = re.compile(r"<!-- perf-verdict: (?P<file>\S+) (?P<id>\S+) -->")
 
 
 def _load(page_path: Path, pattern: str, where: str) -> list[dict]:
+    """The results files (JSON) or profile reports (text) ``pattern`` names, one per machine."""
     files = sorted((page_path.parent / "results").glob(pattern))
+    report = pattern.endswith(".txt")
     if not files:
-        raise PluginError(f"{where}: no results file {pattern} (run `python -m snippets.performance.run`)")
+        what, run = ("profile report", "run --gpu") if report else ("results file", "run")
+        raise PluginError(f"{where}: no {what} {pattern} (run `python -m snippets.performance.{run}`)")
     runs = []
     for path in files:
-        results = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        results = {"profiles": _sections(text)} if report else json.loads(text)
         runs.append({**results, "file": path.name, "label": label(path)})
     return runs
+
+
+def _sections(report: str) -> dict[str, list[str]]:
+    """A profile report's lines, claim by claim: a claim's id starts its section."""
+    sections: dict[str, list[str]] = {}
+    for line in report.splitlines()[1:]:  # after the "device: ..." line
+        if not line.startswith(" "):
+            section = sections[line] = []
+        else:
+            section.append(line)
+    return sections
 
 
 def label(path: Path) -> str:
@@ -56,22 +71,14 @@ def label(path: Path) -> str:
     return path.stem.removeprefix("cpu-").removeprefix("gpu-").removesuffix("-profile")
 
 
-def profile_blocks(page_path: Path, pattern: str, claim_id: str, where: str) -> list[str]:
-    """The claim's section of every profile report ``pattern`` names, each as a text block."""
-    files = sorted((page_path.parent / "results").glob(pattern))
-    if not files:
-        raise PluginError(f"{where}: no profile report {pattern} (run `python -m snippets.performance.run --gpu`)")
+def profile_blocks(reports: list[dict], claim_id: str, where: str) -> list[str]:
+    """The claim's section of every profile report, each as a text block."""
     lines = []
-    for path in files:
-        section, inside = [], False
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.startswith(" "):  # a claim's id starts its section
-                inside = line == claim_id
-            elif inside:
-                section.append(line)
+    for report in reports:
+        section = report["profiles"].get(claim_id)
         if not section:
-            raise PluginError(f"{where}: {path.name} has no profile of claim {claim_id}")
-        title = f"{claim_id}: one call of each side, profiled on {label(path)}"
+            raise PluginError(f"{where}: {report['file']} has no profile of claim {claim_id}")
+        title = f"{claim_id}: one call of each side, profiled on {report['label']}"
         lines += [f'```text title="{title}"', *section, "```", ""]
     return lines[:-1]
 
@@ -196,7 +203,7 @@ def _inline(line: str, load, here: str) -> str:
 
 
 def render(markdown: str, page_path: Path, where: str) -> str:
-    loaded: dict[str, list[dict]] = {}  # each pattern's files, read once per page
+    loaded: dict[str, list[dict]] = {}  # each pattern's files (results, reports), read once per page
 
     def load(pattern: str, here: str) -> list[dict]:
         if pattern not in loaded:
@@ -211,10 +218,10 @@ def render(markdown: str, page_path: Path, where: str) -> str:
             out.append(_inline(line, load, here))
             continue
         pattern, ids = match["file"], match["ids"].split()
-        if match["kind"] == "profile":
-            out += [match["indent"] + row for row in profile_blocks(page_path, pattern, " ".join(ids), here)]
-            continue
         runs = load(pattern, here)
+        if match["kind"] == "profile":
+            out += [match["indent"] + row for row in profile_blocks(runs, " ".join(ids), here)]
+            continue
         if match["kind"] == "machine":
             table = machine_table(runs)
         elif match["kind"] == "claims":

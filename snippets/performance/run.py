@@ -97,10 +97,10 @@ def machine_info():
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "gpu": None,  # filled in by the PyTorch worker
         "python": platform.python_version(),
-        "versions": {
-            name: installed(name)
+        "versions": {  # a GPU machine may have PyTorch only
+            name: found
             for name in ("tensorflow", "keras", "torch", "numpy")
-            if installed(name)  # a GPU machine may have PyTorch only
+            if (found := installed(name))
         },
         "date": datetime.datetime.now(datetime.UTC).isoformat("T", "seconds"),
     }

@@ -148,7 +148,8 @@ def torch_threads(fast):
 def train_step(model, optimizer, x, y, dtype=None):
     """One SGD step; with ``dtype``, the forward pass runs under autocast."""
     optimizer.zero_grad()
-    with torch.autocast("cpu", dtype=dtype, enabled=dtype is not None):
+    # autocast for the device the batch is on: "cpu" here, "cuda" on a GPU
+    with torch.autocast(x.device.type, dtype=dtype, enabled=dtype is not None):
         logits = model(x)
     # The loss is computed in float32 whatever the forward pass used.
     loss = nn.functional.cross_entropy(logits.float(), y)

@@ -56,28 +56,32 @@ def with_fp32_precision(precision, fn):
     return call
 
 
+def square_matmuls(fast, optimized):
+    """A square matrix times itself in full float32, against the product
+    that ``optimized(a)`` returns, with the flops of both."""
+    n, calls = (64, 2) if fast else (8192, 5)
+    a = randn(n, n)
+    full = with_fp32_precision("ieee", synced(lambda: a @ a, calls))
+    pair = Pair(full, synced(optimized(a), calls))
+    pair.flops = 2 * n**3 * calls  # n*n outputs, n multiply-adds each
+    return pair
+
+
 @claim(CLAIMS, "gpu_matmul_tf32", "float32 matmul on Tensor Cores (TF32)",
        'fp32_precision="ieee"', 'fp32_precision="tf32"')
 def gpu_matmul_tf32(fast):
-    n, calls = (64, 2) if fast else (8192, 5)
-    a = randn(n, n)
-    product = synced(lambda: a @ a, calls)
-    pair = Pair(with_fp32_precision("ieee", product),
-                with_fp32_precision("tf32", product))
-    pair.flops = 2 * n**3 * calls
-    return pair
+    return square_matmuls(
+        fast, lambda a: with_fp32_precision("tf32", lambda: a @ a))
 
 
 @claim(CLAIMS, "gpu_matmul_bf16", "matmul throughput, bfloat16 vs float32",
        "float32", "bfloat16")
 def gpu_matmul_bf16(fast):
-    n, calls = (64, 2) if fast else (8192, 5)
-    a = randn(n, n)
-    a16 = a.to(torch.bfloat16)
-    fp32 = with_fp32_precision("ieee", synced(lambda: a @ a, calls))
-    pair = Pair(fp32, synced(lambda: a16 @ a16, calls))
-    pair.flops = 2 * n**3 * calls
-    return pair
+    def bfloat16_product(a):
+        a16 = a.to(torch.bfloat16)
+        return lambda: a16 @ a16
+
+    return square_matmuls(fast, bfloat16_product)
 # --8<-- [end:matmul]
 
 
@@ -102,22 +106,14 @@ def gpu_vocab_padding(fast):
 
 
 # --8<-- [start:amp]
+from snippets.performance.torch_cpu import train_step  # the CPU page's step
+
+
 def mlp(width, layers=4, classes=10):
     torch.manual_seed(0)
     blocks = [nn.Sequential(nn.Linear(width, width), nn.GELU())
               for _ in range(layers)]
     return nn.Sequential(*blocks, nn.Linear(width, classes)).to(DEVICE)
-
-
-def train_step(model, optimizer, x, y, dtype=None):
-    """One SGD step; with ``dtype``, the forward pass runs under autocast."""
-    optimizer.zero_grad(set_to_none=True)
-    with torch.autocast(DEVICE, dtype=dtype, enabled=dtype is not None):
-        logits = model(x)
-    loss = nn.functional.cross_entropy(logits.float(), y)
-    loss.backward()
-    optimizer.step()
-    return loss
 
 
 @claim(CLAIMS, "gpu_autocast_bf16", "autocast to bfloat16 (training)",

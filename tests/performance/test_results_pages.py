@@ -232,19 +232,16 @@ def test_the_torch_compile_diagnosis_holds_for_every_published_machine():
 
 
 def profiles():
-    """Each published GPU profile report: {claim: {side: its lines}}."""
+    """Each published GPU profile report: {claim: {side: its lines}}, split as the hook splits it."""
     reports = {}
     for path in sorted(RESULTS.glob("gpu-*-profile.txt")):
-        report, side = {}, None
-        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-            if not line.startswith(" "):
-                claim = report[line] = {}
-            elif not line.startswith("   "):
-                side = line.split()[0]
-                claim[side] = [line]
-            else:
-                claim[side].append(line)
-        reports[path] = report
+        reports[path] = {}
+        for claim, lines in perf_results._sections(path.read_text(encoding="utf-8")).items():
+            sides = reports[path][claim] = {}
+            for line in lines:
+                if not line.startswith("   "):  # "  baseline (...)" starts a side
+                    side = sides[line.split()[0]] = []
+                side.append(line)
     assert reports, "no GPU profile report"
     return reports
 
