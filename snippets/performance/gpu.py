@@ -30,7 +30,7 @@ for _ in range(3):
     norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
     scaler.step(optimizer)  # skipped if the gradients overflowed
     scaler.update()
-print(loss.dtype, bool(torch.isfinite(norm)))
+print(loss.dtype, round(norm.item(), 3))  # the norm before clipping
 # --8<-- [end:torch_amp]
 
 # --8<-- [start:tf_amp]
@@ -84,6 +84,6 @@ for batch, _labels in loader:
     batch = batch.contiguous(memory_format=torch.channels_last)
     out = conv(batch)
     total += out.mean().detach()  # no .item() here: it would synchronise
-print(out.is_contiguous(memory_format=torch.channels_last))
+print(out.shape, out.stride())  # channels_last: the channel stride is 1
 print(round(total.item(), 3))  # one synchronisation, after the loop
 # --8<-- [end:torch_input]
