@@ -387,6 +387,17 @@ plain_best_epoch = summarize(plain_curves)
 # pulls every weight towards zero: at each step AdamW also subtracts
 # learning rate × `weight_decay` × the weight itself, 0.3 % of it with the settings
 # below, on top of Adam's step. Growing weights now costs something at every step.
+# This decay is *decoupled* from the gradient
+# ([Loshchilov and Hutter, 2019](https://arxiv.org/abs/1711.05101)): it shrinks the
+# weight directly, so Adam's per-parameter scaling of the step does not touch it.
+# `torch.optim.Adam`'s own `weight_decay` is, by default, the older kind: it adds the
+# decay term to the gradient, an L2 penalty that Adam's scaling then weakens where
+# gradients are large; `decoupled_weight_decay=True` makes it AdamW
+# ([`torch.optim.Adam`](https://docs.pytorch.org/docs/stable/generated/torch.optim.Adam.html)).
+# In Keras, `keras.optimizers.AdamW(weight_decay=...)` is the equivalent, and every
+# Keras optimizer takes a `weight_decay` argument that it applies the same decoupled
+# way, to the weights before the step
+# ([source](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/optimizers/base_optimizer.py#L952-L959)).
 # Everything else is the same: `torch.manual_seed(0)` gives the same initial weights,
 # and the loader's seeded generator the same batches.
 #

@@ -181,6 +181,31 @@ print(f"dy/dx = {dy_pt:.2f}, d²y/dx² = {d2y_pt:.2f}")
 # --8<-- [end:torch_higher]
 
 
+# --8<-- [start:tf_vector_target]
+v_in = tf.Variable([1.0, 2.0, 3.0])
+with tf.GradientTape(persistent=True) as tape:
+    v_out = v_in**2  # a target with three values, not one
+print(tape.gradient(v_out, v_in).numpy())  # that of sum(v_out): 2·v_in
+mix = tf.constant([1.0, 0.0, -1.0])  # weights for the three values
+print(tape.gradient(v_out, v_in, output_gradients=mix).numpy())
+del tape
+# --8<-- [end:tf_vector_target]
+
+# --8<-- [start:torch_vector_target]
+v_in_pt = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+v_out_pt = v_in_pt**2  # a target with three values, not one
+try:
+    v_out_pt.backward()
+except RuntimeError as err:
+    print("RuntimeError:", err)
+v_out_pt.backward(gradient=torch.ones(3), retain_graph=True)  # sum(v_out)
+print(v_in_pt.grad)
+v_in_pt.grad = None
+v_out_pt.backward(gradient=torch.tensor([1.0, 0.0, -1.0]))  # weighted
+print(v_in_pt.grad)
+# --8<-- [end:torch_vector_target]
+
+
 # --8<-- [start:tf_jacobian]
 def g_tf(v):  # R² -> R²
     return tf.stack([v[0] ** 2 * v[1], 5 * v[0] + tf.sin(v[1])])
@@ -233,6 +258,8 @@ with tf.GradientTape(persistent=True) as tape:
     as_int = tf.cast(x, tf.int32)
     drawn = tf.random.stateless_categorical(logits, 4, seed=[0, 1])  # 4 draws
 print("round", tape.gradient(rounded, x))
+print("round, zeros asked for",
+      tape.gradient(rounded, x, unconnected_gradients="zero").numpy())
 print("argmax", tape.gradient(index, x))
 print("cast", tape.gradient(as_int, x))
 print("categorical", drawn.numpy(), tape.gradient(drawn, logits))
@@ -290,8 +317,12 @@ for name, fn in [
     fn(zero_pt).backward()
     print(f"{name} at x = 0: {zero_pt.grad.item()}")
 tie_pt = torch.tensor([1.0, 1.0, 0.0], requires_grad=True)
-tie_pt.max().backward()
-print("max of [1, 1, 0]:", tie_pt.grad)
+tie_pt.max().backward()  # the maximum of all elements
+print("max() of [1, 1, 0]:", tie_pt.grad)
+tie_pt.grad = None
+largest_pt, index_pt = tie_pt.max(dim=0)  # a value and the index it came from
+largest_pt.backward()
+print(f"max(dim=0) of [1, 1, 0]: index {index_pt.item()},", tie_pt.grad)
 # --8<-- [end:torch_kinks]
 
 
@@ -322,6 +353,45 @@ q_pt = round_ste_torch(x_pt)
 (weights_pt * q_pt).sum().backward()
 print(q_pt.detach(), x_pt.grad)
 # --8<-- [end:torch_ste]
+
+
+# --8<-- [start:tf_custom_gradient]
+@tf.custom_gradient
+def round_passing_gradient(x):
+    """tf.round on the way forward, with a backward pass written by hand."""
+
+    def backward(upstream):  # d(loss)/d(output) -> d(loss)/d(x)
+        return upstream  # the straight-through choice: as if it were x
+
+    return tf.round(x), backward
+
+
+x = tf.Variable([0.4, 1.6, 2.5])
+with tf.GradientTape() as tape:
+    q = round_passing_gradient(x)
+    loss = tf.reduce_sum(weights * q)
+print(q.numpy(), tape.gradient(loss, x).numpy())
+# --8<-- [end:tf_custom_gradient]
+
+
+# --8<-- [start:torch_custom_gradient]
+class RoundPassingGradient(torch.autograd.Function):
+    """torch.round on the way forward, with a backward pass written by hand."""
+
+    @staticmethod
+    def forward(ctx, x):  # this backward needs nothing saved in ctx
+        return torch.round(x)
+
+    @staticmethod
+    def backward(ctx, upstream):  # d(loss)/d(output) -> d(loss)/d(x)
+        return upstream  # the straight-through choice: as if it were x
+
+
+x_pt = torch.tensor([0.4, 1.6, 2.5], requires_grad=True)
+q_pt = RoundPassingGradient.apply(x_pt)
+(weights_pt * q_pt).sum().backward()
+print(q_pt.detach(), x_pt.grad)
+# --8<-- [end:torch_custom_gradient]
 
 
 # --8<-- [start:tf_reparam]

@@ -36,13 +36,15 @@ print([d.name for d in tf.config.list_logical_devices()])
 # --8<-- [start:torch_list]
 import torch
 
-print("CUDA available:", torch.cuda.is_available())
 print("CUDA devices:", torch.cuda.device_count())
 print("MPS available:", torch.backends.mps.is_available())
-device = torch.device(
-    "cuda" if torch.cuda.is_available()
-    else "mps" if torch.backends.mps.is_available()
-    else "cpu"
+# One device-generic check covers CUDA, ROCm, MPS, XPU and the rest:
+print("accelerator:", torch.accelerator.current_accelerator())
+print("accelerator available:", torch.accelerator.is_available())
+device = (
+    torch.accelerator.current_accelerator()
+    if torch.accelerator.is_available()
+    else torch.device("cpu")
 )
 print("using:", device)
 # --8<-- [end:torch_list]
@@ -88,6 +90,8 @@ try:
     torch.ones(2) + meta  # operands on different devices
 except RuntimeError as err:
     print("RuntimeError:", str(err).split(",")[0])
+# The exception: a zero-dimensional CPU tensor may join any device's tensor.
+print("0-dim CPU tensor * meta tensor ->", (torch.tensor(2.0) * meta).device)
 # --8<-- [end:torch_move]
 
 
@@ -112,7 +116,7 @@ x_tf = tf.random.Generator.from_seed(0).normal([32, 3])
 y_tf = tf.reduce_sum(x_tf, axis=1, keepdims=True)
 losses = [float(tf_train_step(model, optimizer, x_tf, y_tf)) for _ in range(50)]
 print(f"loss: {losses[0]:.3f} at the first step, "
-      f"{losses[-1]:.6f} after 50")
+      f"{losses[-1]:.1e} after 50")
 # --8<-- [end:tf_unchanged]
 
 
@@ -135,7 +139,7 @@ y_pt = x_pt.sum(dim=1, keepdim=True)
 losses_pt = [torch_train_step(model_pt, optimizer_pt, x_pt, y_pt, device)
              for _ in range(50)]
 print(f"loss: {losses_pt[0]:.3f} at the first step, "
-      f"{losses_pt[-1]:.6f} after 50")
+      f"{losses_pt[-1]:.1e} after 50")
 # --8<-- [end:torch_unchanged]
 
 

@@ -117,18 +117,25 @@ for fn in [branchy, branch_free]:
     report = torch._dynamo.explain(fn)(x)
     print(f"{fn.__name__}: {report.graph_count} graphs, "
           f"{report.graph_break_count} breaks")
-print("largest difference from branchy:",
-      (branchy(x) - branch_free(x)).abs().max().item())
-first_break = torch._dynamo.explain(branchy)(x).break_reasons[0]
-print(first_break.reason.splitlines()[0])
+difference = (branchy(x) - branch_free(x)).abs().max().item()
+print(f"largest difference from branchy: {difference:.1e}")
+
+# fullgraph=True turns a graph break into an error that explains it.
+try:
+    torch.compile(branchy, fullgraph=True, backend="eager")(x)
+except torch._dynamo.exc.Unsupported as err:
+    print(err.gb_type)
+    for line in str(err).splitlines():
+        if line.lstrip().startswith(("Explanation:", "Hint:")):
+            print(" ", line.strip())
 # --8<-- [end:torch_graph_breaks]
 
 # --8<-- [start:torch_compile]
 torch._dynamo.reset()  # forget what explain() compiled above
 compiled = torch.compile(branchy, backend="eager")  # capture only, no codegen
 # The largest difference from the uncompiled function, on both branches:
-print((compiled(x) - branchy(x)).abs().max().item())
-print((compiled(-x) - branchy(-x)).abs().max().item())  # the other branch
+print(f"{(compiled(x) - branchy(x)).abs().max().item():.1e}")
+print(f"{(compiled(-x) - branchy(-x)).abs().max().item():.1e}")  # the other branch
 # --8<-- [end:torch_compile]
 
 # --8<-- [start:measure]
@@ -309,7 +316,7 @@ for fn in [normalize, normalize_in_one_graph]:
           f"{explained.graph_break_count} breaks")
 for arg in [x, x / 4]:  # peak 2.0, then 0.5: both branches
     difference = (normalize(arg) - normalize_in_one_graph(arg)).abs().max()
-    print(f"peak {arg.abs().max().item()}: difference {difference.item()}")
+    print(f"peak {arg.abs().max().item()}: difference {difference.item():.1e}")
 # --8<-- [end:torch_exercise_3]
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """GPU resources and memory: the code of docs/foundations/gpus.md.
 
-Run it as a program with ``python -m snippets.foundations.gpus``. Without a GPU
-the GPU-only steps are skipped, and each says so.
+Run it as a program with ``python -m snippets.foundations.gpus``. Without a GPU,
+TensorFlow's memory steps run on the CPU and PyTorch's CUDA steps are skipped;
+each output names the device it measured or says what it skipped.
 """
 
 # --8<-- [start:tf_build]
@@ -41,7 +42,16 @@ def limit_gpu_memory(megabytes):
     return limited
 
 
-print("limited to 1024 MB:", limit_gpu_memory(1024) or "no GPU here")
+print("GPUs limited to 1024 MB:", limit_gpu_memory(1024))  # [] without GPUs
+
+# The same call on the CPU, which takes no memory limit:
+cpu = tf.config.list_physical_devices("CPU")[0]
+try:
+    tf.config.set_logical_device_configuration(
+        cpu, [tf.config.LogicalDeviceConfiguration(memory_limit=1024)]
+    )
+except ValueError as err:
+    print("CPU: ValueError:", err)
 # --8<-- [end:tf_limit]
 
 
@@ -56,7 +66,7 @@ def tf_memory(device):
     return f"current {current} MiB, peak {peak} MiB"
 
 
-def tf_memory_steps(device="GPU:0"):
+def tf_memory_steps(device):
     """Create and drop a 256 MiB tensor, reading the figures after each."""
     tf.config.experimental.reset_memory_stats(device)
     with tf.device(device):
@@ -67,15 +77,14 @@ def tf_memory_steps(device="GPU:0"):
     return steps
 
 
-def tf_on_gpu(measure):
-    """Run measure() if TensorFlow sees a GPU; else say it was skipped."""
-    if not tf.config.list_logical_devices("GPU"):
-        return {f"{measure.__name__}()": "skipped, no GPU here"}
-    return measure()
+def tf_memory_device():
+    """The first GPU if TensorFlow sees one, else the CPU."""
+    return "GPU:0" if tf.config.list_logical_devices("GPU") else "CPU:0"
 
 
-for step, figures in tf_on_gpu(tf_memory_steps).items():
-    print(f"{step}: {figures}")
+measured_on = tf_memory_device()
+for step, figures in tf_memory_steps(measured_on).items():
+    print(f"{measured_on}, {step}: {figures}")
 # --8<-- [end:tf_memory]
 
 
@@ -109,6 +118,10 @@ def torch_on_gpu(measure):
     if not torch.cuda.is_available():
         return {f"{measure.__name__}()": "skipped, no CUDA GPU here"}
     return measure()
+
+
+# Without CUDA the functions answer zero: CUDA never started, nothing was measured.
+print("torch.cuda.memory_allocated() without CUDA:", torch.cuda.memory_allocated())
 
 
 for step, figures in torch_on_gpu(cuda_memory_steps).items():
@@ -157,14 +170,14 @@ def tf_bytes(shape, dtype):
     return tf.TensorShape(shape).num_elements() * dtype.size
 
 
-batch_shape = [32, 3, 256, 256]  # 32 RGB images of 256 x 256 pixels
+batch_shape = [32, 256, 256, 3]  # 32 RGB images, channels last (NHWC)
 for dtype in [tf.float32, tf.float16]:
     print(dtype.name, tf_bytes(batch_shape, dtype) // MiB, "MiB")
 # --8<-- [end:tf_exercise_2]
 
 
 # --8<-- [start:torch_exercise_2]
-batch_shape = (32, 3, 256, 256)  # 32 RGB images of 256 x 256 pixels
+batch_shape = (32, 3, 256, 256)  # 32 RGB images, channels first (NCHW)
 for dtype in [torch.float32, torch.float16]:
     batch = torch.empty(batch_shape, dtype=dtype, device="meta")  # no data
     print(dtype, batch.numel() * batch.element_size() // MiB, "MiB")
@@ -172,7 +185,7 @@ for dtype in [torch.float32, torch.float16]:
 
 
 # --8<-- [start:tf_exercise_3]
-def tf_batch_memory(device="GPU:0"):
+def tf_batch_memory(device):
     """The estimate next to what TensorFlow reports for the real batch."""
     tf.config.experimental.reset_memory_stats(device)
     with tf.device(device):
@@ -183,8 +196,8 @@ def tf_batch_memory(device="GPU:0"):
     return figures
 
 
-for step, figures in tf_on_gpu(tf_batch_memory).items():
-    print(f"{step}: {figures}")
+for step, figures in tf_batch_memory(measured_on).items():
+    print(f"{measured_on}, {step}: {figures}")
 # --8<-- [end:tf_exercise_3]
 
 

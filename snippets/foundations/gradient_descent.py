@@ -128,6 +128,28 @@ for name, optimizer in [
     print(f"{name}: max |difference| {tf_errors[name]:.0e}")
 # --8<-- [end:tf_optimizer]
 
+# --8<-- [start:tf_scaled]
+# The first feature in other units: 100 times larger.
+stretched = features * np.array([100.0, 1.0, 1.0], dtype=np.float32)
+
+
+def stretched_loss(params):
+    """The mean squared error on the stretched data, or 'diverged'."""
+    if not np.isfinite(params).all():
+        return "diverged"
+    errors = stretched @ params[:3].astype(np.float64) + params[3] - targets
+    return f"{np.mean(errors**2):.4f}"
+
+
+for name, optimizer in [
+    ("SGD", keras.optimizers.SGD(learning_rate=0.3)),
+    ("Adam", keras.optimizers.Adam(learning_rate=0.05)),
+]:
+    params = tf_fit(stretched, targets, optimizer, steps=150)
+    print(f"{name}: loss {stretched_loss(params)}")
+print(f"least squares: loss {np.mean((design @ exact - targets) ** 2):.4f}")
+# --8<-- [end:tf_scaled]
+
 
 # --8<-- [start:torch_optimizer]
 def torch_fit(features, targets, make_optimizer, steps):
@@ -154,6 +176,28 @@ for name, make_optimizer in [
     pt_errors[name] = np.abs(params - exact).max()
     print(f"{name}: max |difference| {pt_errors[name]:.0e}")
 # --8<-- [end:torch_optimizer]
+
+# --8<-- [start:torch_scaled]
+# The first feature in other units: 100 times larger.
+stretched = features * np.array([100.0, 1.0, 1.0], dtype=np.float32)
+
+
+def stretched_loss(params):
+    """The mean squared error on the stretched data, or 'diverged'."""
+    if not np.isfinite(params).all():
+        return "diverged"
+    errors = stretched @ params[:3].astype(np.float64) + params[3] - targets
+    return f"{np.mean(errors**2):.4f}"
+
+
+for name, make_optimizer in [
+    ("SGD", lambda p: torch.optim.SGD(p, lr=0.3)),
+    ("Adam", lambda p: torch.optim.Adam(p, lr=0.05)),
+]:
+    params = torch_fit(stretched, targets, make_optimizer, steps=150)
+    print(f"{name}: loss {stretched_loss(params)}")
+print(f"least squares: loss {np.mean((design @ exact - targets) ** 2):.4f}")
+# --8<-- [end:torch_scaled]
 
 
 # --8<-- [start:tf_exercise_1]

@@ -75,6 +75,16 @@ with graph.as_default():  # define-and-run: the lines below only build a graph
     rows = tf.compat.v1.placeholder(tf.float32, [None, 3])  # batch size unknown
     pairs = tf.reshape(rows, [-1, 2])  # fits only if the batch size is even
     print("static shape of pairs:", pairs.shape)
+
+with tf.compat.v1.Session(graph=graph) as session:  # and-run: feed data
+    print(session.run(pairs, {rows: [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]}))
+    try:
+        session.run(pairs, {rows: [[1.0, 2.0, 3.0]] * 3})  # 9 values: no pairs
+    except tf.errors.InvalidArgumentError as err:
+        print(type(err).__name__)
+        lines = err.message.splitlines()
+        print(lines[0])  # the first line: where the error comes from
+        print(next(line for line in lines if line.startswith("Input to reshape")))
 # --8<-- [end:tf_graph]
 
 # --8<-- [start:tf_exercise_1]

@@ -136,7 +136,7 @@ w, b = tf.Variable(0.0), tf.Variable(0.0)
 tf.summary.trace_on(graph=True)  # record the graphs of the functions run
 train_step(w, b, x, 2 * x + 1)  # the first call traces the function
 with writer.as_default():
-    tf.summary.trace_export(name="train_step", step=0)  # and stop recording
+    tf.summary.trace_export(name="train_step", step=0)  # then trace_off
 writer.close()
 
 graph_run = read_run(tf_graph_logdir)
@@ -171,6 +171,9 @@ print(os.listdir(keras_logdir))
 keras_run = read_run(os.path.join(keras_logdir, "train"))
 print("op graph:", keras_run.Tags()["graph"],
       "| tensors:", sorted(keras_run.Tags()["tensors"]))
+keras_losses = logged_values(keras_run, "epoch_loss")
+print(len(keras_losses), "epoch losses, first", round(keras_losses[0], 3),
+      "last", round(keras_losses[-1], 4))
 config = make_ndarray(keras_run.Tensors("keras")[0].tensor_proto).item()
 config = json.loads(config)
 print(config["class_name"], [layer["name"] for layer in
@@ -196,7 +199,10 @@ class Line(torch.nn.Module):
 
 
 def graph_def(graph: torch.fx.Graph) -> GraphDef:
-    """An FX graph as the GraphDef protocol buffer that TensorBoard draws."""
+    """An FX graph as the GraphDef protocol buffer that TensorBoard draws.
+
+    A workaround of this page's own: torch.utils.tensorboard writes no FX graph.
+    """
     nodes = []
     for node in graph.nodes:
         op = str(node.target) if node.op == "call_function" else node.op

@@ -18,7 +18,10 @@ noise = rng.normal([2, 3])
 print(matrix)
 print(zeros.shape, zeros.dtype)
 print(steps.numpy())
-print(noise.shape, noise.dtype)
+print(noise.numpy().round(3))
+# A new generator with the same seed draws the same numbers again.
+again = tf.random.Generator.from_seed(42).normal([2, 3])
+print(again.numpy().round(3))
 # --8<-- [end:tf_create]
 
 # --8<-- [start:torch_create]
@@ -35,7 +38,10 @@ noise_pt = torch.randn(2, 3, generator=gen)
 print(matrix_pt)
 print(zeros_pt.shape, zeros_pt.dtype)
 print(steps_pt)
-print(noise_pt.shape, noise_pt.dtype)
+print(noise_pt.round(decimals=3))
+# A new generator with the same seed draws the same numbers again.
+again_pt = torch.randn(2, 3, generator=torch.Generator().manual_seed(42))
+print(again_pt.round(decimals=3))
 # --8<-- [end:torch_create]
 
 # --8<-- [start:tf_dtypes]
@@ -165,13 +171,13 @@ print(values, fresh)
 
 # --8<-- [start:tf_numpy]
 array = np.arange(4, dtype=np.float32)
-from_array = tf.constant(array)  # TensorFlow copies the NumPy buffer
+from_array = tf.constant(array)  # tf.constant copies the NumPy array
 array[0] = 100.0
-print(from_array.numpy())  # unchanged
+print(array, from_array.numpy())  # the tensor kept the old values
 
-back = from_array.numpy()  # and .numpy() returns a copy as well
+back = from_array.numpy()  # .numpy() returns a copy as well
 back[1] = -1.0
-print(from_array.numpy(), np.shares_memory(back, from_array.numpy()))
+print(back, from_array.numpy())  # the tensor is unchanged again
 # --8<-- [end:tf_numpy]
 
 # --8<-- [start:torch_numpy]
@@ -201,11 +207,9 @@ print(tf_device_name(), product.device.split("/")[-1])
 
 # --8<-- [start:torch_device]
 def torch_device() -> torch.device:
-    """CUDA if present, then Apple's MPS, else the CPU."""
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    if torch.backends.mps.is_available():
-        return torch.device("mps")
+    """The accelerator PyTorch finds (CUDA, MPS, XPU, ...), else the CPU."""
+    if torch.accelerator.is_available():
+        return torch.accelerator.current_accelerator()
     return torch.device("cpu")
 
 

@@ -328,3 +328,51 @@ def test_torch_exercise_solutions(torch_page):
         page.slope_pt.grad.item(),
         page.point_pt.item(),
     )
+
+
+# ----------------------------------------------------------- Non-scalar targets, custom gradients
+
+
+def test_tf_non_scalar_target_is_summed_or_weighted(tf_page):
+    v = np.array([1.0, 2.0, 3.0])
+    with_weights = central_diff(lambda p: np.sum(np.array([1.0, 0.0, -1.0]) * p**2), v)
+    np.testing.assert_allclose(central_diff(lambda p: np.sum(p**2), v), 2 * v, rtol=RTOL)
+    with tf_page.tf.GradientTape(persistent=True) as tape_tf:
+        out = tf_page.v_in**2
+    summed = tape_tf.gradient(out, tf_page.v_in).numpy()
+    weighted = tape_tf.gradient(out, tf_page.v_in, output_gradients=tf_page.mix).numpy()
+    np.testing.assert_allclose(summed, 2 * v, rtol=RTOL)
+    np.testing.assert_allclose(weighted, with_weights, rtol=RTOL, atol=ATOL)
+
+
+def test_torch_non_scalar_target_needs_gradient_and_is_weighted_by_it(torch_page):
+    with_weights = central_diff(lambda p: np.sum(np.array([1.0, 0.0, -1.0]) * p**2), [1.0, 2.0, 3.0])
+    np.testing.assert_allclose(torch_page.v_in_pt.grad.numpy(), with_weights, rtol=RTOL, atol=ATOL)
+
+
+def test_tf_custom_gradient_passes_the_gradient_through(tf_page):
+    np.testing.assert_array_equal(tf_page.q.numpy(), [0.0, 2.0, 2.0])
+    with tf_page.tf.GradientTape() as tape_tf:
+        loss = tf_page.tf.reduce_sum(tf_page.weights * tf_page.round_passing_gradient(tf_page.x))
+    np.testing.assert_array_equal(tape_tf.gradient(loss, tf_page.x).numpy(), tf_page.weights.numpy())
+
+
+def test_torch_custom_function_passes_the_gradient_through(torch_page):
+    import torch
+
+    np.testing.assert_array_equal(torch_page.q_pt.detach().numpy(), [0.0, 2.0, 2.0])
+    np.testing.assert_array_equal(torch_page.x_pt.grad.numpy(), torch_page.weights_pt.numpy())
+    # torch.round alone has a zero gradient: the hand-written backward is what passes it on.
+    x = torch.tensor([0.4, 1.6, 2.5], requires_grad=True)
+    torch.round(x).sum().backward()
+    assert x.grad.abs().max().item() == 0.0
+
+
+def test_torch_max_over_a_dim_gives_the_whole_gradient_to_the_returned_index(torch_page):
+    import torch
+
+    tie = torch.tensor([1.0, 1.0, 0.0], requires_grad=True)
+    tie.amax(dim=0).backward()  # amax splits evenly, as max() does
+    np.testing.assert_array_equal(tie.grad.numpy(), [0.5, 0.5, 0.0])
+    np.testing.assert_array_equal(torch_page.tie_pt.grad.numpy(), [1.0, 0.0, 0.0])
+    assert torch_page.index_pt.item() == 0

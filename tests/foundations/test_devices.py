@@ -93,3 +93,19 @@ def test_exercise_torch_predictions_are_the_row_sums_in_eval_mode(torch_page):
     assert isinstance(predictions, np.ndarray) and predictions.shape == (2, 1)
     assert np.allclose(predictions[:, 0], torch_page.new_rows_pt.sum(dim=1).numpy(), atol=0.1)
     assert not torch_page.model_pt.training  # eval() switched it to inference
+
+
+def test_torch_only_a_zero_dim_cpu_tensor_joins_another_device(torch_page):
+    import torch
+
+    meta = torch_page.meta
+    assert (torch.tensor(2.0) * meta).device.type == "meta"
+    with pytest.raises(RuntimeError, match="not on the expected device"):
+        torch.tensor([2.0]) * meta  # one element, but one dimension
+
+
+def test_torch_list_chooses_the_available_accelerator_else_the_cpu(torch_page):
+    import torch
+
+    expected = torch.accelerator.current_accelerator() if torch.accelerator.is_available() else torch.device("cpu")
+    assert torch_page.device == expected

@@ -93,3 +93,14 @@ def test_tf_exercise_solutions(tf_page):
 
 def test_torch_exercise_solutions(torch_page):
     exercise_checks(torch_page.pt_path, torch_page.pt_paths, torch_page.pt_plain, torch_page.pt_heavy)
+
+
+
+def test_stretching_one_feature_raises_the_curvature_thousands_of_times(tf_page):
+    def largest_eigenvalue(d):
+        return np.linalg.eigvalsh(2 / len(d) * d.T @ d).max()
+
+    stretched_design = np.hstack([tf_page.stretched, np.ones((256, 1))])
+    ratio = largest_eigenvalue(stretched_design) / largest_eigenvalue(tf_page.design)
+    assert 6000 < ratio < 8000
+    assert 0.9e-4 < 2 / largest_eigenvalue(stretched_design) < 1.2e-4

@@ -13,17 +13,18 @@ BROADCAST = np.array([[0], [10], [20]]) + np.array([1, 2, 3, 4])
 
 
 def test_tf_seeded_generator_repeats_its_numbers(tf_page):
-    import tensorflow as tf
-
-    again = tf.random.Generator.from_seed(42).normal([2, 3])
-    np.testing.assert_array_equal(again.numpy(), tf_page.noise.numpy())
+    np.testing.assert_array_equal(tf_page.again.numpy(), tf_page.noise.numpy())
+    # Not the same numbers as a generator with another seed.
+    other = tf_page.tf.random.Generator.from_seed(43).normal([2, 3])
+    assert not np.array_equal(other.numpy(), tf_page.noise.numpy())
 
 
 def test_torch_seeded_generator_repeats_its_numbers(torch_page):
     import torch
 
-    again = torch.randn(2, 3, generator=torch.Generator().manual_seed(42))
-    assert torch.equal(again, torch_page.noise_pt)
+    assert torch.equal(torch_page.again_pt, torch_page.noise_pt)
+    other = torch.randn(2, 3, generator=torch.Generator().manual_seed(43))
+    assert not torch.equal(other, torch_page.noise_pt)
 
 
 def test_torch_transpose_is_a_view_of_the_same_memory(torch_page):
@@ -51,16 +52,33 @@ def test_tf_product_on_the_chosen_device(tf_page):
     np.testing.assert_array_equal(tf_page.product.numpy(), np.full((2, 2), 3.0))
 
 
-@pytest.mark.parametrize(
-    ("cuda", "mps", "expected"),
-    [(True, False, "cuda"), (True, True, "cuda"), (False, True, "mps"), (False, False, "cpu")],
-)
-def test_torch_device_order_is_cuda_then_mps_then_cpu(torch_page, monkeypatch, cuda, mps, expected):
+@pytest.mark.parametrize("accelerator", ["cuda", "mps", "xpu"])
+def test_torch_device_is_the_available_accelerator(torch_page, monkeypatch, accelerator):
     import torch
 
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
-    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
-    assert torch_page.torch_device().type == expected
+    monkeypatch.setattr(torch.accelerator, "is_available", lambda: True)
+    monkeypatch.setattr(torch.accelerator, "current_accelerator", lambda: torch.device(accelerator))
+    assert torch_page.torch_device().type == accelerator
+
+
+def test_torch_device_without_an_accelerator_is_the_cpu(torch_page, monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch.accelerator, "is_available", lambda: False)
+    assert torch_page.torch_device() == torch.device("cpu")
+
+
+def test_tf_constant_copies_even_a_buffer_it_could_share(tf_page):
+    """tf.constant copies on purpose: even a 64-byte-aligned array is not shared."""
+    buffer = np.zeros(64 + 16, dtype=np.float32)
+    start = (-buffer.ctypes.data % 64) // 4
+    aligned = buffer[start : start + 16]
+    assert aligned.ctypes.data % 64 == 0
+    for convert in [tf_page.tf.constant, tf_page.tf.convert_to_tensor]:
+        tensor = convert(aligned)
+        aligned[0] = 1.0
+        assert tensor.numpy()[0] == 0.0
+        aligned[0] = 0.0
 
 
 # ----------------------------------------------------------------------------- Exercises
