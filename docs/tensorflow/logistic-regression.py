@@ -239,10 +239,14 @@ print(f"Newton: {newton_iterations} iterations, "
 #
 # Top left: the data and the decision boundary *w₁x₁ + w₂x₂ + b = 0* of each fit; the
 # four lines coincide. The other three panels show, for each method separately, how
-# far the loss is above the minimum at each iteration, on a log scale against the
-# iteration number (each panel has its own range). Every loss is computed in
-# `float64` by `mean_nll`, the Keras one at the weights the callback recorded, so
-# the three are measured the same way. Gaps at or below zero (a fit as good as the
+# far the loss is above the minimum, on a log scale, against the number of steps
+# taken (each panel has its own range). Every loss is computed in `float64` by
+# `mean_nll`, the Keras one at the weights the callback recorded, so the three are
+# measured the same way. They are also counted the same way: Newton's method and
+# gradient descent record the loss at the start of each step, that is after 0, 1,
+# 2, ... steps, while the callback records the weights at the end of each step, after
+# 1, 2, 3, ... steps; so the Keras series starts with the loss at the zeros it was
+# initialised with, and the value after *k* steps sits at *k* in all three. Gaps at or below zero (a fit as good as the
 # reference, to `float64` precision) cannot be drawn on a log scale and are left out.
 #
 # On such a plot, **linear convergence** (the gap shrinks by a roughly constant
@@ -252,7 +256,7 @@ print(f"Newton: {newton_iterations} iterations, "
 # method in panel 1, which falls from about 10⁻³ to below 10⁻¹⁴ in three steps. Keras runs the
 # same gradient descent as panel 2, with the same learning rate, in `float32`: its
 # line has the same slope, and after its 300 steps it is about as close to the
-# minimum as the `float64` run was after 300.
+# minimum as the `float64` run was after 300 steps.
 
 # %%
 import matplotlib.pyplot as plt
@@ -272,7 +276,9 @@ boundary_ax.set(xlabel="x1", ylabel="x2", title="Decision boundaries",
                 ylim=(x[:, 1].min() - 0.5, x[:, 1].max() + 0.5))
 boundary_ax.legend(fontsize=8)
 
-keras_losses = [float(mean_nll(tf.constant(theta))) for theta in keras_thetas]
+# θ after 0, 1, ..., 300 steps: the zeros Keras started from, then the callback's.
+keras_path = [np.zeros(3), *keras_thetas]
+keras_losses = [float(mean_nll(tf.constant(theta))) for theta in keras_path]
 panels = [
     (newton_ax, "1. Newton (float64): quadratic", newton_losses, "C1"),
     (gd_ax, "2. Gradient descent (float64): linear", gd_losses, "C2"),
@@ -280,10 +286,10 @@ panels = [
 ]
 for ax, title, losses, colour in panels:
     gap = np.array(losses) - best_loss
-    steps = np.arange(1, len(gap) + 1)
+    steps = np.arange(len(gap))  # losses[k]: after k steps
     kept = gap > 0  # a log scale cannot draw zero or below
     ax.semilogy(steps[kept], gap[kept], ".-", color=colour, ms=4, lw=1)
-    ax.set(xlabel="iteration", ylabel="loss − minimum loss", title=title)
+    ax.set(xlabel="steps taken", ylabel="loss − minimum loss", title=title)
     ax.grid(True, which="major", alpha=0.3)
 fig.tight_layout()
 plt.show()
@@ -292,7 +298,10 @@ plt.show()
 newton_gaps = np.array(newton_losses) - best_loss
 first_below = int(np.argmax(newton_gaps < 1e-2))  # first gap under 10⁻²
 assert newton_gaps[first_below + 3] < 1e-14, newton_gaps
-ratio = (keras_losses[299] - best_loss) / (gd_losses[299] - best_loss)
+# Both series hold the loss after k steps at index k.
+start = [keras_losses[0], gd_losses[0], newton_losses[0]]  # all at θ = 0
+assert np.ptp(start) < 1e-12 and abs(start[0] - np.log(2)) < 1e-12, start
+ratio = (keras_losses[300] - best_loss) / (gd_losses[300] - best_loss)
 assert 0.3 < ratio < 3, ratio
 
 # %% [markdown]

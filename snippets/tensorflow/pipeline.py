@@ -82,14 +82,13 @@ history = model.fit(
     epochs=10, batch_size=64, verbose=0,
 )
 losses = history.history["loss"]
-print(sorted(history.history), len(losses))
-print(f"training loss, first and last epoch: {losses[0]:.2f}, {losses[-1]:.2f}")
+for name, values in sorted(history.history.items()):
+    print(f"{name:<12} epoch 1: {values[0]:.2f}, epoch 10: {values[-1]:.2f}")
 # --8<-- [end:fit]
 
 # --8<-- [start:evaluate]
 scores = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
-print(sorted(scores))
-print("test accuracy:", round(scores["accuracy"], 2))
+print({name: round(value, 2) for name, value in sorted(scores.items())})
 
 probabilities = keras.activations.softmax(model.predict(x_test, verbose=0))
 row_sums = np.sum(probabilities, axis=1)
@@ -134,11 +133,17 @@ with tempfile.TemporaryDirectory() as folder:
 
 epochs_run = len(history.history["loss"])
 best_epoch = int(np.argmin(history.history["val_loss"])) + 1
+best_val_loss = min(history.history["val_loss"])
 print(
     f"epochs run: {epochs_run} of 100, "
-    f"best validation loss at epoch {best_epoch}"
+    f"best validation loss at epoch {best_epoch}: {best_val_loss:.4f}"
 )
-print("checkpoint reloads:", saved.name)
+# The validation data: the last 20 % of the training arrays.
+split_at = int(len(x_train) * 0.8)
+x_val, y_val = x_train[split_at:], y_train[split_at:]
+checkpoint_val_loss = saved.evaluate(x_val, y_val, batch_size=64, verbose=0)[0]
+print(f"checkpoint {saved.name!r}, validation loss: {checkpoint_val_loss:.4f}")
+print(f"difference: {abs(checkpoint_val_loss - best_val_loss):.1e}")
 event_files = [
     name for name in log_files if name.startswith("events.out.tfevents")
 ]

@@ -6,6 +6,7 @@ Run it as a program with ``python -m snippets.tensorflow.saving``.
 # --8<-- [start:model]
 import os
 import tempfile
+import textwrap
 import warnings
 
 import keras
@@ -32,7 +33,8 @@ model.compile(
 )
 model.fit(x_train, y_train, epochs=10, batch_size=32, verbose=0)
 reference = model.predict(x_test, verbose=0)  # what every copy must match
-print(reference.shape, reference.dtype)
+accuracy = np.mean(reference.argmax(axis=1) == y_test)
+print(reference.shape, reference.dtype, f"test accuracy {accuracy:.3f}")
 # --8<-- [end:model]
 
 # --8<-- [start:keras_format]
@@ -44,7 +46,8 @@ reloaded = keras.saving.load_model(keras_path)
 keras_copy = reloaded.predict(x_test, verbose=0)
 print(reloaded.name, [layer.name for layer in reloaded.layers])
 print("optimizer state restored:", reloaded.optimizer.iterations.numpy())
-print("max difference:", float(np.max(np.abs(keras_copy - reference))))
+keras_difference = float(np.max(np.abs(keras_copy - reference)))
+print(f"largest difference from the original: {keras_difference:.1e}")
 # --8<-- [end:keras_format]
 
 # --8<-- [start:export]
@@ -59,8 +62,22 @@ print(signature.structured_outputs)
 outputs = signature(pixels=tf.constant(x_test))
 saved_model_copy = outputs["output_0"].numpy()
 saved_model_difference = float(np.max(np.abs(saved_model_copy - reference)))
-print(f"largest difference from the original: {saved_model_difference:.0e}")
+print(f"largest difference from the original: {saved_model_difference:.1e}")
 # --8<-- [end:export]
+
+# --8<-- [start:tfsm_layer]
+try:
+    keras.saving.load_model(export_dir)
+except ValueError as error:
+    message = str(error).replace(export_dir, "<export_dir>")
+    print(type(error).__name__ + ":")
+    print(textwrap.fill(message.splitlines()[0], width=80))
+
+served_layer = keras.layers.TFSMLayer(export_dir)  # the "serve" endpoint
+tfsm_copy = keras.ops.convert_to_numpy(served_layer(x_test))
+tfsm_difference = float(np.max(np.abs(tfsm_copy - reference)))
+print(f"TFSMLayer, largest difference from the original: {tfsm_difference:.1e}")
+# --8<-- [end:tfsm_layer]
 
 # --8<-- [start:tflite_convert]
 converter = tf.lite.TFLiteConverter.from_saved_model(export_dir)
@@ -68,30 +85,45 @@ flatbuffer = converter.convert()  # bytes, ready to ship to a device
 print(type(flatbuffer).__name__, f"{len(flatbuffer) / 1000:.0f} kB")
 # --8<-- [end:tflite_convert]
 
+# --8<-- [start:litert_export]
+litert_path = os.path.join(folder.name, "digits.tflite")
+model.export(litert_path, format="litert", verbose=False)
+with open(litert_path, "rb") as file:
+    exported = file.read()
+print(os.path.basename(litert_path), f"{len(exported) / 1000:.0f} kB")
+# --8<-- [end:litert_export]
+
 # --8<-- [start:tflite_run]
 # Built-in kernels without default delegates such as XNNPACK (which
 # announces itself on stderr).
 kernels = tf.lite.experimental.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
+
+
+def run_flatbuffer(content, inputs):
+    """Run a TensorFlow Lite flatbuffer on a batch of inputs."""
+    interpreter = tf.lite.Interpreter(
+        model_content=content, experimental_op_resolver_type=kernels
+    )
+    input_detail = interpreter.get_input_details()[0]
+    output_detail = interpreter.get_output_details()[0]
+    interpreter.resize_tensor_input(input_detail["index"], inputs.shape)
+    interpreter.allocate_tensors()
+    interpreter.set_tensor(input_detail["index"], inputs)
+    interpreter.invoke()
+    return interpreter.get_tensor(output_detail["index"])
+
+
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
-    interpreter = tf.lite.Interpreter(
-        model_content=flatbuffer, experimental_op_resolver_type=kernels
-    )
-# TF 2.21 warns that this interpreter is deprecated in favour of LiteRT.
+    tflite_copy = run_flatbuffer(flatbuffer, x_test)  # the converter's
+    litert_copy = run_flatbuffer(exported, x_test)  # model.export's
+# TF 2.21 warns, for each interpreter, that it is deprecated for LiteRT.
 print([warning.category.__name__ for warning in caught])
 print(" ".join(str(caught[0].message).split()))  # the message, on one line
 
-input_detail = interpreter.get_input_details()[0]
-output_detail = interpreter.get_output_details()[0]
-interpreter.resize_tensor_input(input_detail["index"], x_test.shape)
-interpreter.allocate_tensors()
-interpreter.set_tensor(input_detail["index"], x_test)
-interpreter.invoke()
-tflite_copy = interpreter.get_tensor(output_detail["index"])
 tflite_difference = float(np.max(np.abs(tflite_copy - reference)))
-print(
-    tflite_copy.shape,
-    f"largest difference from the original: {tflite_difference:.0e}",
-)
+litert_difference = float(np.max(np.abs(litert_copy - reference)))
+print(tflite_copy.shape, "largest differences from the original:")
+print(f"converter {tflite_difference:.1e}, export {litert_difference:.1e}")
 folder.cleanup()
 # --8<-- [end:tflite_run]

@@ -70,7 +70,16 @@ class DigitClassifier(keras.Model):
         self.hidden = Affine(hidden_units, activation="relu", name="hidden")
         self.dropout = keras.layers.Dropout(dropout, name="dropout")
         self.out = Affine(10, name="logits")
+        # The steps below update these metrics themselves.
+        self.loss_tracker = keras.metrics.Mean(name="loss")
+        self.accuracy = keras.metrics.SparseCategoricalAccuracy(name="accuracy")
         self.grad_norm = keras.metrics.Mean(name="grad_norm")
+
+    @property
+    def metrics(self):
+        # Keras resets the metrics listed here at the start of every
+        # epoch and of every evaluate().
+        return [self.loss_tracker, self.accuracy, self.grad_norm]
 
     def call(self, inputs, training=False):
         # `training` switches dropout on in fit() and off in predict().
@@ -84,15 +93,21 @@ class DigitClassifier(keras.Model):
             loss = self.compute_loss(x=x, y=y, y_pred=y_pred)
         grads = tape.gradient(loss, self.trainable_variables)
         self.optimizer.apply(grads, self.trainable_variables)
-        # An extra metric that fit() would not track on its own.
+        # Weighted by the batch's size: the epoch's loss is a mean over
+        # examples, even with a smaller last batch.
+        self.loss_tracker.update_state(loss, sample_weight=tf.shape(x)[0])
+        self.accuracy.update_state(y, y_pred)
         self.grad_norm.update_state(tf.linalg.global_norm(grads))
-        return self.compute_metrics(x, y, y_pred)
+        return {metric.name: metric.result() for metric in self.metrics}
 
     def test_step(self, data):
         x, y = data
         y_pred = self(x, training=False)
-        self.compute_loss(x=x, y=y, y_pred=y_pred, training=False)
-        return self.compute_metrics(x, y, y_pred)
+        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, training=False)
+        self.loss_tracker.update_state(loss, sample_weight=tf.shape(x)[0])
+        self.accuracy.update_state(y, y_pred)
+        return {"loss": self.loss_tracker.result(),
+                "accuracy": self.accuracy.result()}
 
     def get_config(self):
         config = super().get_config()
@@ -107,12 +122,12 @@ model = DigitClassifier(name="level4")
 model.compile(
     optimizer="adam",
     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-    metrics=["accuracy"],
 )
 history = model.fit(x_train, y_train, epochs=10, batch_size=32, verbose=0)
-print(sorted(history.history))
+for name, values in sorted(history.history.items()):
+    print(f"{name:<9}", np.round(values, 2))
 scores = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
-print("test accuracy:", round(scores["accuracy"], 2))
+print({name: round(value, 3) for name, value in sorted(scores.items())})
 # --8<-- [end:train]
 
 # --8<-- [start:training_flag]

@@ -176,3 +176,15 @@ def assert_no_process_left():
 def test_no_worker_process_is_left(page):
     """The workers, the killed one included, were reaped, and nothing they started runs."""
     assert_no_process_left()
+
+
+def test_backup_holds_the_optimizer_state_of_two_epochs(page):
+    assert int(page.probe.optimizer.iterations) == 2 * 20  # 1,280 rows in batches of 64
+
+
+def test_keras_fit_has_no_parameter_server_coordinator():
+    import inspect
+
+    from keras.src.backend.tensorflow import trainer
+
+    assert "coordinator" not in inspect.getsource(trainer).lower()

@@ -1,7 +1,7 @@
 """Checks for the claims made on docs/tensorflow/functional.md, run inside the page's run.
 
-The page's outputs already pin the summary (parameter counts, connections), the keys of
-the scores, that the shared layer is listed once, and the shapes `predict` returns.
+The page's outputs already pin the summary (parameter counts, connections), the
+scores, that the shared layer is listed once, and the shapes `predict` returns.
 """
 
 import numpy as np
@@ -80,3 +80,12 @@ def test_exercise_2_features_are_what_the_heads_read(page):
     kernel, bias = page.two_heads.get_layer("digit").get_weights()
     logits = page.two_heads.predict(page.split_halves(page.x_test[:3]), verbose=0)["digit"]
     np.testing.assert_allclose(page.vectors @ kernel + bias, logits, atol=1e-4)
+
+
+def test_summary_shows_every_connection_in_full():
+    from pathlib import Path
+
+    summary = Path("snippets/tensorflow/outputs/functional/graph.txt").read_text()
+    assert "…" not in summary
+    for connection in ["half_encoder[0][0],", "half_encoder[1][0]", "block_in[0][0],", "block[0][0]"]:
+        assert connection in summary

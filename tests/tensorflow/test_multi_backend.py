@@ -81,3 +81,9 @@ def test_rms_norm_matches_the_keras_layer_the_page_names(page):
     ours = keras.ops.convert_to_numpy(page.RMSNorm(epsilon=1e-6)(x))
     built_in = keras.ops.convert_to_numpy(keras.layers.RMSNormalization(epsilon=1e-6)(x))
     np.testing.assert_allclose(ours, built_in, rtol=1e-5, atol=1e-6)
+
+
+def test_the_model_the_children_run_was_trained(page):
+    assert page.tf_accuracy >= 0.9  # an untrained model scores about 0.1
+    for backend in ["torch", "jax"]:
+        assert np.mean(page.predictions[backend].argmax(1) == page.y_test) == page.tf_accuracy

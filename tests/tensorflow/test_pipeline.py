@@ -1,8 +1,8 @@
 """Checks for the claims made on docs/tensorflow/pipeline.md, run inside the page's run.
 
-The page's outputs pin the fitted coefficients (rounded), the history's keys and length,
-the first and last training loss, the range of the probability rows' sums, the epochs
-early stopping ran, and the number of TensorBoard event files.
+The page's outputs pin the fitted coefficients (rounded), the history's first and last
+values, the test scores, the range of the probability rows' sums, the epochs early
+stopping ran, the checkpoint's validation loss, and the number of TensorBoard event files.
 """
 
 import numpy as np
@@ -33,6 +33,13 @@ def test_early_stopping_stopped_after_patience_and_restored_the_best_epoch(page)
     np.testing.assert_allclose(
         page.saved.predict(page.x_test, verbose=0), page.watched.predict(page.x_test, verbose=0), atol=1e-6
     )
+
+
+def test_checkpoint_holds_the_model_of_the_lowest_validation_loss(page):
+    assert page.best_val_loss == min(page.history.history["val_loss"])
+    assert abs(page.checkpoint_val_loss - page.best_val_loss) < 1e-5
+    # Not the last epoch's model: training ran on after the best epoch.
+    assert page.history.history["val_loss"][-1] - page.best_val_loss > 1e-4
 
 
 def test_dataset_yields_shuffled_batches_covering_the_training_set(page):

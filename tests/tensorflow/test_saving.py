@@ -1,8 +1,9 @@
 """Checks for the claims made on docs/tensorflow/saving.md, run inside the page's run.
 
-The page's outputs pin that the `.keras` copy predicts exactly the same (max difference
-0.0), the optimizer's step counter, the SavedModel and TFLite copies' largest differences,
-the flatbuffer's type and size, and the one warning recorded; the tolerances are here.
+The page's outputs pin the `.keras` copy's largest difference (0.0e+00), the optimizer's
+step counter, the SavedModel, TFSMLayer and TFLite copies' largest differences, the
+flatbuffers' sizes, the error `load_model` raises for a SavedModel folder, and the warnings
+recorded; the tolerances are here.
 """
 
 import os
@@ -20,9 +21,24 @@ def test_signature_accepts_any_batch_size(page):
 
 
 def test_copies_agree_with_the_original_within_tolerance(page):
+    assert page.keras_difference == 0.0
     assert page.saved_model_difference <= 1e-6
+    assert page.tfsm_difference <= 1e-6
     assert page.tflite_difference <= 1e-5
-    assert len(page.flatbuffer) < 50_000
+    assert page.litert_difference <= 1e-5
+    assert len(page.flatbuffer) < 50_000 and len(page.exported) < 50_000
+    assert page.accuracy >= 0.9  # the reference is a trained model's
+
+
+def test_load_model_refuses_a_saved_model_folder_and_names_tfsm_layer(page):
+    assert "TFSMLayer" in page.message and "not supported" in page.message
+
+
+def test_tfsm_layer_is_a_new_layer_without_the_original_layers(page):
+    import keras
+
+    assert isinstance(page.served_layer, keras.layers.TFSMLayer)
+    assert not hasattr(page.served_layer, "layers")
 
 
 def test_the_deprecation_notice_names_litert(page):

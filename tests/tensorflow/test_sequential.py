@@ -32,3 +32,18 @@ def test_exercise_frozen_layer_is_left_out_of_the_trainable_weights(page):
     trainable = {id(weight) for weight in page.deeper.trainable_weights}
     assert not any(id(weight) in trainable for weight in frozen.weights)
     assert sum(int(np.prod(w.shape)) for w in page.deeper.trainable_weights) == 2410
+
+
+def test_training_loss_falls_and_is_recorded_per_epoch(page):
+    losses = page.history.history["loss"]
+    assert len(losses) == 10 and losses[-1] < losses[0] / 5
+    assert 0 < page.test_loss < 0.3
+
+
+def test_exercise_freezing_takes_effect_only_after_compile(page):
+    assert page.frozen.trainable is False
+    before = page.frozen.kernel.numpy().copy()
+    logits_before = page.deeper.get_layer("logits").kernel.numpy().copy()
+    page.deeper.fit(page.x_train[:64], page.y_train[:64], epochs=1, verbose=0)
+    np.testing.assert_array_equal(page.frozen.kernel.numpy(), before)
+    assert not np.array_equal(page.deeper.get_layer("logits").kernel.numpy(), logits_before)

@@ -1,7 +1,7 @@
 """Checks for the claims made on docs/tensorflow/subclassing.md, run inside the page's run.
 
 The page's outputs already pin when `Affine` builds its weights and their shapes, the
-history's keys, the `training` flag's effect, and what the reloaded model reports.
+history's values per epoch, the `training` flag's effect, and what the reloaded model reports.
 """
 
 import numpy as np
@@ -31,6 +31,27 @@ def test_accuracy_floor_and_gradient_norms_recorded(page):
     assert all(value > 0 for value in page.history.history["grad_norm"])
 
 
+def test_training_loss_is_recorded_and_falls(page):
+    losses = page.history.history["loss"]
+    assert len(losses) == 10
+    assert all(value > 0.01 for value in losses)  # a loss nobody updates reads 0.0
+    assert losses[0] > 0.5 and losses[-1] < losses[0] / 3
+    accuracies = page.history.history["accuracy"]
+    assert accuracies[-1] > accuracies[0]
+
+
+def test_evaluate_loss_and_accuracy_equal_the_values_by_hand(page):
+    logits = page.model.predict(page.x_test, verbose=0).astype(np.float64)
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_probabilities = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    by_hand = -log_probabilities[np.arange(len(page.y_test)), page.y_test].mean()
+    assert by_hand > 0.01
+    assert abs(page.scores["loss"] - by_hand) < 1e-4 * max(1.0, by_hand)
+    accuracy = np.mean(logits.argmax(axis=1) == page.y_test)
+    assert abs(page.scores["accuracy"] - accuracy) < 1e-6
+    assert sorted(page.scores) == ["accuracy", "loss"]
+
+
 def test_train_step_records_the_global_gradient_norm(page):
     import keras
     import tensorflow as tf
@@ -40,7 +61,6 @@ def test_train_step_records_the_global_gradient_norm(page):
     model.compile(
         optimizer="sgd",
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
     )
     x, y = page.x_train[:32], page.y_train[:32]
     model(x)  # build the weights
@@ -50,6 +70,7 @@ def test_train_step_records_the_global_gradient_norm(page):
     before = [v.numpy().copy() for v in model.trainable_variables]
     logs = model.train_step((tf.constant(x), tf.constant(y)))
     assert abs(float(logs["grad_norm"]) - expected) < 1e-5 * max(1.0, expected)
+    assert abs(float(logs["loss"]) - float(loss)) < 1e-5  # the loss before the update
     changed = [not np.array_equal(b, v.numpy()) for b, v in zip(before, model.trainable_variables, strict=True)]
     assert all(changed)  # and the step did update every weight
 
