@@ -12,16 +12,59 @@ model = nn.Sequential(nn.Linear(8, 16), nn.GELU(), nn.Linear(16, 4)).eval()
 example = torch.randn(5, 8, generator=torch.Generator().manual_seed(1))
 with torch.no_grad():
     eager = model(example)
-print(eager.shape)
+print(eager[:2].round(decimals=3))  # the first two of five rows
 # --8<-- [end:model]
 
 # --8<-- [start:compile]
+import time
+
 compiled = torch.compile(model)  # nothing happens yet
+start = time.perf_counter()
 with torch.no_grad():
     fast = compiled(example)  # first call: trace, optimise, generate code
+first_call_seconds = time.perf_counter() - start  # print it on your machine
 compile_gap = (fast - eager).abs().max().item()
-print(f"largest difference from eager: {compile_gap:.6f}")
+print(f"largest difference from eager: {compile_gap:.1e}")
 # --8<-- [end:compile]
+
+# --8<-- [start:recompile]
+graph_inputs = []  # the sizes each captured graph takes as inputs
+
+
+def recording_backend(graph_module, example_inputs):
+    """A backend that notes each graph Dynamo hands it, then runs it as is."""
+    sizes = [str(v) for v in example_inputs if isinstance(v, torch.SymInt)]
+    graph_inputs.append(sizes)
+    return graph_module.forward  # no code generation
+
+
+recorded = torch.compile(model, backend=recording_backend)
+graph_counts = []
+with torch.no_grad():
+    for rows in (5, 5, 3, 7):
+        recorded(torch.randn(rows, 8))
+        graph_counts.append(len(graph_inputs))
+print("batch sizes 5, 5, 3, 7 -> graphs so far:", graph_counts)
+print("symbolic sizes each graph takes:", graph_inputs)
+# --8<-- [end:recompile]
+
+# --8<-- [start:graph_break]
+def double_if_positive(x):
+    if x.sum() > 0:  # Python branches on a tensor's value
+        return x * 2
+    return x - 1
+
+
+graph_inputs.clear()
+broken = torch.compile(double_if_positive, backend=recording_backend)
+print(broken(torch.ones(3)), "graphs:", len(graph_inputs))
+
+strict = torch.compile(double_if_positive, fullgraph=True)
+try:
+    strict(torch.ones(3))
+except RuntimeError as err:  # Dynamo's Unsupported is a RuntimeError
+    print(type(err).__name__ + ":", str(err).splitlines()[0])
+# --8<-- [end:graph_break]
 
 # --8<-- [start:export]
 import tempfile
@@ -44,9 +87,9 @@ two_rows = example[:2]
 with torch.no_grad():
     export_gap = (runnable(example) - eager).abs().max().item()
     two_rows_gap = (runnable(two_rows) - model(two_rows)).abs().max().item()
-print(f"largest difference from eager: {export_gap:.6f}")
+print(f"largest difference from eager: {export_gap:.1e}")
 print("batch of two:", tuple(runnable(two_rows).shape),
-      f"largest difference: {two_rows_gap:.6f}")
+      f"largest difference: {two_rows_gap:.1e}")
 # --8<-- [end:export]
 
 # --8<-- [start:torchscript]
@@ -59,5 +102,5 @@ print(caught[0].category.__name__ + ":", str(caught[0].message))
 with torch.no_grad():
     scripted_out = scripted(example)
 script_gap = (scripted_out - eager).abs().max().item()
-print(f"largest difference from eager: {script_gap:.6f}")
+print(f"largest difference from eager: {script_gap:.1e}")
 # --8<-- [end:torchscript]

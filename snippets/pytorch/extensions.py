@@ -15,12 +15,14 @@ CPP_SOURCE = """
 #include <ATen/ops/empty_like.h>
 #include <torch/library.h>
 
-// out = a + alpha * b, for float tensors of the same shape, in one pass
+// out = a + alpha * b, for float32 tensors of the same shape, in one pass
 at::Tensor scaled_add(const at::Tensor& a, const at::Tensor& b,
                       double alpha) {
   TORCH_CHECK(a.sizes() == b.sizes(), "a and b must have the same shape");
-  auto a_ = a.contiguous().to(at::kFloat);
-  auto b_ = b.contiguous().to(at::kFloat);
+  TORCH_CHECK(a.dtype() == at::kFloat && b.dtype() == at::kFloat,
+              "a and b must be float32, got ", a.dtype(), " and ", b.dtype());
+  auto a_ = a.contiguous();
+  auto b_ = b.contiguous();
   auto out = at::empty_like(a_);
   const float* pa = a_.data_ptr<float>();
   const float* pb = b_.data_ptr<float>();
@@ -75,6 +77,10 @@ def call_scaled_add():
         b = torch.ones(4)
         print(scaled_add(a, b, 0.5))
         print(a + 0.5 * b)  # the same, computed by PyTorch
+        try:
+            scaled_add(a.double(), b.double(), 0.5)  # float64: refused
+        except RuntimeError as err:
+            print("RuntimeError:", str(err).splitlines()[0])
 
 
 call_scaled_add()
@@ -83,6 +89,7 @@ call_scaled_add()
 # --8<-- [start:numpy_function]
 import numpy as np
 from torch import nn
+from torch.autograd.function import once_differentiable
 
 
 class NumpyCorrelate(torch.autograd.Function):
@@ -95,11 +102,12 @@ class NumpyCorrelate(torch.autograd.Function):
         return torch.from_numpy(np.correlate(x_np, k_np, mode="valid"))
 
     @staticmethod
+    @once_differentiable  # NumPy leaves the graph: no second derivative
     def backward(ctx, grad_out):
         x, kernel = ctx.saved_tensors
-        g = grad_out.detach().numpy()
-        grad_x = np.convolve(g, kernel.numpy(), mode="full")
-        grad_kernel = np.correlate(x.numpy(), g, mode="valid")
+        g = grad_out.numpy()
+        grad_x = np.convolve(g, kernel.detach().numpy(), mode="full")
+        grad_kernel = np.correlate(x.detach().numpy(), g, mode="valid")
         return torch.from_numpy(grad_x), torch.from_numpy(grad_kernel)
 
 
@@ -127,11 +135,57 @@ conv_grads = torch.autograd.grad(conv.sum(), (x, k))  # PyTorch's
 grad_gap = max(
     (g - c).abs().max().item() for g, c in zip(grads, conv_grads, strict=True)
 )
-print(f"largest difference from conv1d: {output_gap:.6f}, "
-      f"in the gradients: {grad_gap:.6f}")
+print(f"largest difference from conv1d: {output_gap:.1e}, "
+      f"in the gradients: {grad_gap:.1e}")
 
 layer = NumpyFilter()
 signal = torch.arange(6.0)
 layer(signal).sum().backward()
 print(layer(signal).detach(), layer.kernel.grad)
+
+# fullgraph=True: one graph or an error; "eager" runs it without codegen
+captured = torch.compile(layer, fullgraph=True, backend="eager")
+compiled_gap = (captured(signal) - layer(signal)).abs().max().item()
+print(f"compiled in one graph, largest difference: {compiled_gap:.1e}")
 # --8<-- [end:numpy_function]
+
+# --8<-- [start:custom_op]
+@torch.library.custom_op("dle::correlate", mutates_args=())
+def correlate(x: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
+    """y[i] = sum_j x[i + j] * k[j], computed by NumPy (1-D CPU tensors)."""
+    out = np.correlate(x.detach().numpy(), kernel.detach().numpy(), "valid")
+    return torch.from_numpy(out)
+
+
+@correlate.register_fake
+def _(x, kernel):  # the output's shape and dtype, without computing it
+    return x.new_empty(x.shape[0] - kernel.shape[0] + 1)
+
+
+def correlate_setup_context(ctx, inputs, output):
+    ctx.save_for_backward(*inputs)
+
+
+def correlate_backward(ctx, grad_out):
+    # Both gradients are correlations again: the operator computes them.
+    x, kernel = ctx.saved_tensors
+    width = kernel.shape[0]
+    padded = nn.functional.pad(grad_out, (width - 1, width - 1))
+    return correlate(padded, kernel.flip(0)), correlate(x, grad_out)
+
+
+correlate.register_autograd(
+    correlate_backward, setup_context=correlate_setup_context
+)
+
+print(torch.library.opcheck(correlate, (x, k)))  # raises if a check fails
+torch.autograd.gradcheck(correlate, (x, k))  # and the gradients' values
+op_out = correlate(x, k)
+op_grads = torch.autograd.grad(op_out.sum(), (x, k))
+op_gap = (op_out - conv).abs().max().item()
+op_grad_gap = max(
+    (g - c).abs().max().item() for g, c in zip(op_grads, conv_grads, strict=True)
+)
+print(f"largest difference from conv1d: {op_gap:.1e}, "
+      f"in the gradients: {op_grad_gap:.1e}")
+# --8<-- [end:custom_op]

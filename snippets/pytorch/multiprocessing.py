@@ -7,6 +7,9 @@ functions only and the demonstrations run under ``if __name__ == "__main__"``.
 """
 
 # --8<-- [start:worker]
+import time
+from multiprocessing.connection import wait
+
 import numpy as np
 import torch
 import torch.multiprocessing as mp
@@ -18,13 +21,19 @@ def add_in_place(items, value):
         data += value  # in place, for a tensor and for a NumPy array
 
 
-def join_all(processes, timeout=60):
-    """Wait for every process; kill one still running after `timeout` s."""
+def join_all(processes, timeout=120):
+    """Wait for all; once one fails or `timeout` s pass, kill the rest."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        codes = [process.exitcode for process in processes]  # None: running
+        if None not in codes or any(codes):  # all finished, or one failed
+            break
+        running = [p.sentinel for p in processes if p.exitcode is None]
+        wait(running, timeout=max(0.0, deadline - time.monotonic()))
     for process in processes:
-        process.join(timeout)
-        if process.is_alive():  # stuck: stop it rather than wait forever
+        if process.is_alive():  # stuck, or its partner failed: stop it
             process.kill()
-            process.join()
+        process.join()
     exit_codes = [process.exitcode for process in processes]
     if any(exit_codes):
         raise RuntimeError(f"a child process failed: exit codes {exit_codes}")
@@ -71,14 +80,23 @@ def regression_data(seed, n=256):
     return x, x @ true_weights
 
 
-def hogwild_train(model, seed, steps=40, lr=0.05):
-    """Runs in each process: SGD on its own data, on the shared weights."""
-    x, y = regression_data(seed)
+def hogwild_train(model, rank, start_line, progress, overlap, steps=500, lr=0.05):
+    """Runs in each process: SGD on its own data, on the shared weights.
+
+    progress[rank] counts this process's steps; overlap[rank] counts the
+    steps it took while the other process was part-way through training.
+    """
+    torch.set_num_threads(1)  # the processes are the parallelism
+    x, y = regression_data(seed=rank + 1)
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    start_line.wait(timeout=120)  # both processes start training together
     for _ in range(steps):
+        if 0 < progress[1 - rank] < steps:  # the other one is training too
+            overlap[rank] += 1
         optimizer.zero_grad()  # gradients are private to each process
         nn.functional.mse_loss(model(x), y).backward()
         optimizer.step()  # writes into shared memory, without a lock
+        progress[rank] += 1
 # --8<-- [end:hogwild_worker]
 
 
@@ -95,12 +113,20 @@ def hogwild_demo():
         loss_before = nn.functional.mse_loss(model(x_test), y_test).item()
 
     ctx = mp.get_context("spawn")
+    start_line = ctx.Barrier(2)  # released when both processes reach it
+    progress = torch.zeros(2, dtype=torch.int64).share_memory_()
+    overlap = torch.zeros(2, dtype=torch.int64).share_memory_()
     workers = [
-        ctx.Process(target=hogwild_train, args=(model, seed)) for seed in (1, 2)
+        ctx.Process(
+            target=hogwild_train,
+            args=(model, rank, start_line, progress, overlap),
+        )
+        for rank in (0, 1)
     ]
     for worker in workers:
         worker.start()
     print("exit codes:", join_all(workers))
+    print("steps taken by each process:", progress.tolist())
 
     with torch.no_grad():
         loss_after = nn.functional.mse_loss(model(x_test), y_test).item()

@@ -11,7 +11,9 @@ torch.manual_seed(0)
 mlp = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3))
 print(mlp)
 print("parameters:", sum(p.numel() for p in mlp.parameters()))
-print(mlp(torch.zeros(4, 8)).shape)
+batch = torch.randn(2, 8, generator=torch.Generator().manual_seed(1))
+with torch.no_grad():  # two samples in, three outputs each
+    print(mlp(batch).round(decimals=3))
 # --8<-- [end:sequential]
 
 
@@ -36,7 +38,8 @@ class TwoBranchNet(nn.Module):
 
 torch.manual_seed(0)
 net = TwoBranchNet()
-print(net(torch.zeros(4, 8)).shape)
+with torch.no_grad():
+    print(net(batch).round(decimals=3))
 # --8<-- [end:module]
 
 # --8<-- [start:params_buffers]
@@ -47,10 +50,18 @@ for name, buffer in net.named_buffers():
 
 norm = nn.BatchNorm1d(3)
 print("BatchNorm1d parameters:", [n for n, _ in norm.named_parameters()])
-print("BatchNorm1d buffers:   ", [n for n, _ in norm.named_buffers()])
+print("BatchNorm1d buffers:", {n: b.tolist() for n, b in norm.named_buffers()})
+
+holder = nn.Module()
+holder.register_buffer("kept", torch.tensor(1.0))
+holder.register_buffer("scratch", torch.tensor(2.0), persistent=False)
+print("buffers:   ", dict(holder.named_buffers()))
+print("state_dict:", dict(holder.state_dict()))  # no "scratch"
 # --8<-- [end:params_buffers]
 
 # --8<-- [start:state_dict]
+import pickle
+import re
 import tempfile
 from pathlib import Path
 
@@ -61,9 +72,18 @@ with tempfile.TemporaryDirectory() as folder:
     restored = TwoBranchNet()  # fresh random weights
     restored.load_state_dict(torch.load(path, weights_only=True))
 
+    whole = Path(folder) / "whole_module.pt"
+    torch.save(mlp, whole)  # the module object itself: a pickled class
+    try:
+        torch.load(whole, weights_only=True)
+    except pickle.UnpicklingError as err:
+        refused = re.search(r"GLOBAL (\S+)", str(err)).group(1)
+        print("weights_only=True refused:", refused)
+
+print("restored input_mean:", restored.input_mean.tolist())
 probe = torch.randn(4, 8, generator=torch.Generator().manual_seed(1))
-print(list(net.state_dict())[:3], "...")
-gap = (net(probe) - restored(probe)).abs().max().item()
+with torch.no_grad():
+    gap = (net(probe) - restored(probe)).abs().max().item()
 print(f"largest output difference after loading: {gap:.1e}")
 # --8<-- [end:state_dict]
 

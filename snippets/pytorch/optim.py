@@ -13,7 +13,7 @@ loss = (weight**2).sum()  # gradient: 2 * weight
 loss.backward()
 print("grad:", weight.grad)
 optimizer.step()  # weight <- weight - lr * grad
-print("after step:", weight.data)
+print("after step:", weight.detach())
 
 (weight**2).sum().backward()  # no zero_grad: the new gradient is ADDED
 print("accumulated grad:", weight.grad)

@@ -18,7 +18,50 @@ def test_exported_program_checks_its_input_shape(page):
 
 
 def test_compiled_exported_and_scripted_models_agree_with_eager(page):
-    # The page prints the largest differences rounded; the tolerances live here.
+    # The page prints the largest differences as 1.2e-07-style numbers; the tolerances live here.
     assert page.compile_gap < 1e-5  # fused kernels may sum in another order
     assert page.export_gap < 1e-6 and page.two_rows_gap < 1e-6
     assert page.script_gap < 1e-6
+
+
+def test_the_first_call_compiles_and_is_much_slower_than_later_ones(page):
+    import time
+
+    import torch
+
+    later = []
+    with torch.no_grad():
+        for _ in range(20):
+            start = time.perf_counter()
+            page.compiled(page.example)  # same shape and dtype: the compiled code is reused
+            later.append(time.perf_counter() - start)
+    # Typically seconds against tenths of a millisecond; ten times is a loose floor.
+    assert page.first_call_seconds > 10 * min(later)
+
+
+def test_one_recompile_then_the_batch_size_is_dynamic(page):
+    import torch
+
+    assert page.graph_counts == [1, 1, 2, 2]
+    assert torch._dynamo.config.automatic_dynamic_shapes  # the default the page relies on
+    # Asked for a dynamic batch up front, one graph serves every batch size.
+    graphs = []
+
+    def count(graph_module, example_inputs):
+        graphs.append(graph_module)
+        return graph_module.forward
+
+    dynamic = torch.compile(page.model, backend=count, dynamic=True)
+    with torch.no_grad():
+        for rows in (5, 3, 7):
+            dynamic(torch.randn(rows, 8))
+    assert len(graphs) == 1
+
+
+def test_a_graph_break_splits_the_function_and_fullgraph_refuses_it(page):
+    import torch
+
+    assert page.broken(torch.ones(3)).tolist() == [2.0, 2.0, 2.0]
+    assert page.broken(-torch.ones(3)).tolist() == [-2.0, -2.0, -2.0]  # the other branch
+    with pytest.raises(torch._dynamo.exc.Unsupported, match="Data-dependent branching"):
+        page.strict(-torch.ones(3))

@@ -31,6 +31,18 @@ def test_cpp_operator_checks_shapes(page):
         page.scaled_add_op()(torch.ones(2), torch.ones(3), 1.0)
 
 
+@needs_compiler
+@pytest.mark.parametrize("dtype", ["float64", "int64", "float16"])
+def test_cpp_operator_refuses_other_dtypes_instead_of_converting_them(page, dtype):
+    import torch
+
+    other = torch.ones(3, dtype=getattr(torch, dtype))
+    with pytest.raises(RuntimeError, match="must be float32"):
+        page.scaled_add_op()(other, torch.ones(3), 1.0)
+    with pytest.raises(RuntimeError, match="must be float32"):
+        page.scaled_add_op()(torch.ones(3), other, 1.0)
+
+
 def test_without_a_compiler_the_example_says_why(page, monkeypatch, capsys):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     page.call_scaled_add()
@@ -73,5 +85,57 @@ def test_numpy_filter_layer_is_a_moving_average_with_window_sum_gradients(page):
 
 
 def test_numpy_function_agrees_with_conv1d_in_values_and_gradients(page):
-    # The page prints these differences to six decimals; the tolerance lives here.
+    # The page prints these differences as 1.2e-16-style numbers; the tolerance lives here.
     assert page.output_gap < 1e-12 and page.grad_gap < 1e-12
+    assert page.compiled_gap < 1e-6
+
+
+def test_once_differentiable_refuses_a_second_derivative(page):
+    import torch
+
+    gen = torch.Generator().manual_seed(4)
+    x = torch.randn(6, dtype=torch.float64, generator=gen, requires_grad=True)
+    k = torch.randn(3, dtype=torch.float64, generator=gen, requires_grad=True)
+
+    y = page.NumpyCorrelate.apply(x, k)
+    # d/dx sum(y**2) sends 2*y into backward(), which depends on x: differentiable twice
+    (grad_x,) = torch.autograd.grad((y**2).sum(), x, create_graph=True)
+    with pytest.raises(RuntimeError, match="once_differentiable"):
+        grad_x.sum().backward()
+
+
+def test_numpy_layer_is_captured_in_one_graph(page):
+    import torch
+
+    graphs = []
+
+    def count_graphs(graph_module, example_inputs):
+        graphs.append(graph_module)
+        return graph_module.forward
+
+    torch.compile(page.layer, backend=count_graphs)(torch.arange(5.0))
+    assert len(graphs) == 1
+
+
+def test_custom_op_is_differentiable_twice_and_agrees_with_conv1d(page):
+    import torch
+
+    assert page.op_gap < 1e-12 and page.op_grad_gap < 1e-12
+    gen = torch.Generator().manual_seed(5)
+    x = torch.randn(9, dtype=torch.float64, generator=gen, requires_grad=True)
+    k = torch.randn(4, dtype=torch.float64, generator=gen, requires_grad=True)
+    assert torch.autograd.gradcheck(page.correlate, (x, k))
+    assert torch.autograd.gradgradcheck(page.correlate, (x, k))
+    assert page.correlate is torch.ops.dle.correlate.default or callable(torch.ops.dle.correlate)
+    torch.testing.assert_close(torch.ops.dle.correlate(x, k), page.correlate(x, k))
+
+
+def test_custom_op_compiles_whole_with_its_fake_implementation(page):
+    import torch
+
+    def two_filters(x, k):
+        return page.correlate(x, k) * 2 + 1
+
+    x, k = torch.randn(7, dtype=torch.float64), torch.randn(3, dtype=torch.float64)
+    compiled = torch.compile(two_filters, fullgraph=True, backend="eager")
+    torch.testing.assert_close(compiled(x, k), two_filters(x, k))

@@ -1,5 +1,7 @@
 """Checks for the claims made on docs/pytorch/nn.md, on the objects the page built."""
 
+import pytest
+
 PAGE = "docs/pytorch/nn.md"
 
 
@@ -66,3 +68,27 @@ def test_batch_norm_train_versus_eval(page):
 
 def test_loaded_model_computes_exactly_what_the_saved_one_did(page):
     assert page.gap == 0.0
+
+
+def test_a_non_persistent_buffer_is_held_but_neither_saved_nor_loaded(page):
+    import torch
+
+    assert torch.equal(page.holder.scratch, torch.tensor(2.0))
+    assert list(page.holder.state_dict()) == ["kept"]
+    other = torch.nn.Module()
+    other.register_buffer("kept", torch.tensor(0.0))
+    other.register_buffer("scratch", torch.tensor(0.0), persistent=False)
+    other.load_state_dict(page.holder.state_dict())  # strict: "scratch" is not expected
+    assert other.kept.item() == 1.0 and other.scratch.item() == 0.0
+
+
+def test_weights_only_load_refuses_a_pickled_module_but_takes_a_state_dict(page, tmp_path):
+    import pickle
+
+    import torch
+
+    torch.save(page.mlp, tmp_path / "whole.pt")
+    with pytest.raises(pickle.UnpicklingError, match="Unsupported global"):
+        torch.load(tmp_path / "whole.pt")  # weights_only=True is the default
+    torch.save(page.net.state_dict(), tmp_path / "state.pt")
+    assert set(torch.load(tmp_path / "state.pt")) == set(page.net.state_dict())
