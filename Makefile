@@ -8,6 +8,8 @@
 #   make lint     ruff, with the repository's configuration
 #   make speed    time a warm strict build, `mkdocs serve` to first page, and the test suite
 #   make bench    rerun every performance measurement shown on the site, on an idle machine
+#   make stress   run the pages and programs that start processes many times (RUNS=30), alone
+#                 and two at a time, and report every failure (not part of make test)
 #   make screenshots  redraw the TensorBoard screenshots and the plot_model figure
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -16,7 +18,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install chromium graphviz screenshots serve preview build test outputs lint speed bench clean
+.PHONY: install chromium graphviz screenshots serve preview build test outputs lint speed bench stress clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +77,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m snippets.performance.run
 	$(BIN)/python -m snippets.foundations.eager_vs_graph --record
+
+RUNS ?= 30
+stress: $(STAMP) graphviz
+	$(BIN)/python -m tooling.stress --runs $(RUNS)
 
 speed: $(STAMP)
 	$(BIN)/python -m tooling.pipeline_speed --suite

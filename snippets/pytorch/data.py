@@ -71,7 +71,8 @@ def dataloader_demo(squares):
         generator=torch.Generator().manual_seed(0),  # same order on every run
     )
     print([x.flatten().tolist() for x, _ in shuffled])
-    print(next(iter(shuffled))[1].shape)  # default collate stacks samples
+    x, y = next(iter(shuffled))  # a new pass: a new order; 4 samples stacked
+    print(x.flatten().tolist(), "->", y.flatten().tolist(), tuple(y.shape))
     # --8<-- [end:dataloader]
 
 

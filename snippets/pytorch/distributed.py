@@ -12,27 +12,44 @@ from pathlib import Path
 
 import torch
 import torch.distributed as dist
+import torch.distributed.nn  # before any group exists: see below
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
+from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
 
-def combined_batch():
-    """All the data of one training step; each rank gets an equal slice."""
+def dataset():
+    """16 rows and their targets: the whole training set."""
     gen = torch.Generator().manual_seed(1)
     x = torch.randn(16, 4, generator=gen)
-    return x, x.sum(dim=1, keepdim=True)
+    return TensorDataset(x, x.sum(dim=1, keepdim=True))
 
 
-def train(model, x, y, steps=5, lr=0.1):
+def train(model, loader, epochs=5, lr=0.1):
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    for _ in range(steps):
-        optimizer.zero_grad()
-        nn.functional.mse_loss(model(x), y).backward()
-        optimizer.step()
+    for epoch in range(epochs):
+        if isinstance(loader.sampler, DistributedSampler):
+            loader.sampler.set_epoch(epoch)  # a new shuffle every epoch
+        for x, y in loader:
+            optimizer.zero_grad()
+            nn.functional.mse_loss(model(x), y).backward()
+            optimizer.step()
+
+
+def train_ddp(rank, world_size):
+    """This rank's share of the training; returns the final weights."""
+    torch.manual_seed(0)  # every rank builds the same initial weights
+    model = DistributedDataParallel(nn.Linear(4, 1))
+    data = dataset()
+    sampler = DistributedSampler(data, world_size, rank, shuffle=True, seed=0)
+    # 16 rows, 2 ranks: each rank gets 8 rows of every epoch, one batch
+    loader = DataLoader(data, batch_size=len(data) // world_size, sampler=sampler)
+    train(model, loader)
+    return {k: v.detach().clone() for k, v in model.module.state_dict().items()}
 
 
 def ddp_worker(rank, world_size, init_method, out_dir):
-    """One rank: join the group, train on its slice, save its weights."""
+    """One rank: join the group, train, save, leave the group."""
     os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")  # loopback only
     dist.init_process_group(
         "gloo",
@@ -41,13 +58,10 @@ def ddp_worker(rank, world_size, init_method, out_dir):
         world_size=world_size,
         timeout=timedelta(seconds=60),  # give up waiting for a lost rank
     )
-    torch.manual_seed(0)  # every rank builds the same initial weights
-    model = DistributedDataParallel(nn.Linear(4, 1))
-    x, y = combined_batch()
-    train(model, x.chunk(world_size)[rank], y.chunk(world_size)[rank])
-    weights = model.module.state_dict()
+    weights = train_ddp(rank, world_size)  # the DDP model is gone after this
     torch.save(weights, Path(out_dir) / f"rank{rank}.pt")
-    dist.destroy_process_group()
+    dist.barrier()  # every rank has saved before any leaves
+    dist.destroy_process_group()  # no model holds the group: its threads stop
 # --8<-- [end:worker]
 
 
@@ -79,7 +93,8 @@ def demonstration():
     # --8<-- [start:reference]
     torch.manual_seed(0)
     reference = nn.Linear(4, 1)
-    train(reference, *combined_batch())  # one process, all 16 rows per step
+    everything = DataLoader(dataset(), batch_size=16)  # all 16 rows per step
+    train(reference, everything)
     print("reference weight:", reference.weight.detach().round(decimals=4))
     # --8<-- [end:reference]
 
@@ -101,7 +116,7 @@ def demonstration():
             for name in expected
         )
         print(f"largest difference between ranks: {between_ranks:.1e}")
-        print(f"largest difference from the reference: {from_reference:.6f}")
+        print(f"largest difference from the reference: {from_reference:.1e}")
         return ranks
     # --8<-- [end:compare]
 

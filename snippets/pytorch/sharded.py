@@ -52,6 +52,10 @@ def train_step(model, optimizer, x, y):
 
 
 # --8<-- [start:shard]
+from torch.distributed.checkpoint.state_dict import (
+    StateDictOptions,
+    set_model_state_dict,
+)
 from torch.distributed.fsdp import fully_shard
 
 
@@ -61,6 +65,20 @@ def shard(model):
         if isinstance(layer, nn.Linear):
             fully_shard(layer)  # gathered in full only while it computes
     fully_shard(model)  # the root last: fully_shard goes bottom-up
+    return model
+
+
+def sharded_model():
+    """The model built without memory for its weights, then sharded and filled in."""
+    with torch.device("meta"):  # parameters with shapes but no data
+        model = make_model()
+    shard(model)
+    model.to_empty(device="cpu")  # each rank allocates its own pieces only
+    # Rank 0 has the initial weights in full (here it makes them; a real job
+    # would read them from a checkpoint) and sends each rank its pieces.
+    full = make_model().state_dict() if dist.get_rank() == 0 else {}
+    options = StateDictOptions(full_state_dict=True, broadcast_from_rank0=True)
+    set_model_state_dict(model, full, options=options)
     return model
 
 
@@ -138,12 +156,10 @@ def join_process_group(attempt):
     )
 
 
-def worker(out_dir, ddp=False, fail_at=None):
-    """One rank: train the sharded model, checkpointing as it goes."""
-    attempt = int(os.environ["TORCHELASTIC_RESTART_COUNT"])  # from torchrun
-    join_process_group(attempt)
+def train(out_dir, attempt, ddp, fail_at):
+    """Train the sharded model, checkpointing as it goes; the models live only here."""
     rank, world_size = dist.get_rank(), dist.get_world_size()
-    model = shard(make_model())
+    model = sharded_model()
     optimizer = make_optimizer(model)
     folder = Path(out_dir, "checkpoints")
     start = resume(model, optimizer, folder)
@@ -168,6 +184,14 @@ def worker(out_dir, ddp=False, fail_at=None):
             train_step(twin, twin_optimizer, *batch(step, rank, world_size))
         if rank == 0:
             torch.save(twin.module.state_dict(), Path(out_dir, "ddp.pt"))
+
+
+def worker(out_dir, ddp=False, fail_at=None):
+    """One rank: join the group, train, then leave it together."""
+    attempt = int(os.environ["TORCHELASTIC_RESTART_COUNT"])  # from torchrun
+    join_process_group(attempt)
+    train(out_dir, attempt, ddp, fail_at)
+    dist.barrier()  # every rank has finished and saved before any leaves
     dist.destroy_process_group()
 
 

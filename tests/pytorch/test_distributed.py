@@ -6,6 +6,8 @@ look at the weights those runs left in ``page.spawned`` and ``page.launched``.
 
 import os
 
+import pytest
+
 from tests.processes import processes
 
 PAGE = "docs/pytorch/distributed.md"
@@ -16,7 +18,7 @@ def assert_trained_like_the_reference(ranks, reference):
     from torch import nn
 
     for name, value in reference.state_dict().items():
-        # The page prints this difference to six decimals; the tolerance lives here.
+        # The page prints this difference; the tolerance lives here.
         torch.testing.assert_close(ranks[0][name], value, atol=1e-6, rtol=0)
     torch.manual_seed(0)
     initial = nn.Linear(4, 1).state_dict()
@@ -39,7 +41,7 @@ def test_compare_notices_different_ranks(page, tmp_path, capsys):
     torch.save(other, tmp_path / "rank1.pt")
     page.compare(tmp_path, page.reference)
     out = capsys.readouterr().out
-    assert "between ranks: 1.0e+00" in out and "from the reference: 0.000000" in out
+    assert "between ranks: 1.0e+00" in out and "from the reference: 0.0e+00" in out
 
 
 def test_ranks_and_launchers_agree_exactly(page):
@@ -65,3 +67,37 @@ def test_no_launched_process_is_left(page):
     me, group = os.getpid(), os.getpgid(0)
     left = [f"{p.pid} ({p.state})" for p in processes() if p.pid != me and (p.ppid == me or p.pgid == group)]
     assert left == []
+
+
+def _rank_then_count_threads(rank, world_size, init_method, out_dir):
+    """Run one rank as the page does, then record how many threads this process has left."""
+    from pathlib import Path
+
+    from snippets.pytorch.distributed import ddp_worker
+
+    ddp_worker(rank, world_size, init_method, out_dir)
+    Path(out_dir, f"threads{rank}").write_text(str(len(os.listdir("/proc/self/task"))))
+
+
+@pytest.mark.program("snippets.pytorch.distributed")
+def test_a_rank_ends_with_its_group_gone(tmp_path):
+    """destroy_process_group really frees the group: gloo's threads are joined before exit.
+
+    A group that outlives it (something still holds it) keeps gloo's threads alive into the
+    interpreter's shutdown, where one of them can abort the process (see the page).
+    """
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    spawn_ranks = (
+        "import sys, torch.multiprocessing as mp\n"
+        "from tests.pytorch.test_distributed import _rank_then_count_threads as rank\n"
+        "mp.spawn(rank, args=(2, sys.argv[1], sys.argv[2]), nprocs=2)\n"
+    )
+    init_method = (tmp_path / "rendezvous").as_uri()
+    env = dict(os.environ, OMP_NUM_THREADS="1")  # no OpenMP pool to count
+    root = Path(__file__).parents[2]
+    command = [sys.executable, "-c", spawn_ranks, init_method, str(tmp_path)]
+    subprocess.run(command, cwd=root, env=env, check=True, timeout=120)
+    assert [(tmp_path / f"threads{r}").read_text() for r in range(2)] == ["1", "1"]
