@@ -103,12 +103,27 @@ two_heads.fit(
     split_halves(x_train), targets(y_train),
     epochs=10, batch_size=32, verbose=0,
 )
+# 450 test images in batches of 50: every batch weighs the same (see below).
 scores = two_heads.evaluate(
-    split_halves(x_test), targets(y_test), verbose=0, return_dict=True
+    split_halves(x_test), targets(y_test),
+    batch_size=50, verbose=0, return_dict=True,
 )
 for name, value in sorted(scores.items()):
     print(f"{name:<16} {value:.3f}")
+weighted_sum = 1.0 * scores["digit_loss"] + 0.5 * scores["is_even_loss"]
+print(f"loss - (digit_loss + 0.5 * is_even_loss): "
+      f"{scores['loss'] - weighted_sum:.1e}")
 # --8<-- [end:fit_graph]
+
+# --8<-- [start:uneven_batches]
+# The default batch size, 32: the last of the 15 batches holds 2 images.
+uneven = two_heads.evaluate(
+    split_halves(x_test), targets(y_test), verbose=0, return_dict=True
+)
+for name in ("loss", "digit_loss", "is_even_loss"):
+    print(f"{name:<13} batch_size=50: {scores[name]:.3f}"
+          f"   batch_size=32: {uneven[name]:.3f}")
+# --8<-- [end:uneven_batches]
 
 # --8<-- [start:shared]
 layer_names = [layer.name for layer in two_heads.layers]

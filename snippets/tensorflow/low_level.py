@@ -35,8 +35,9 @@ class Dense(tf.Module):
         super().__init__(name=name)
         # He initialisation: variance 2 / n_in keeps ReLU activations in range.
         init = tf.random.stateless_normal([n_in, n_out], seed=[seed, 0])
-        self.w = tf.Variable(init * np.sqrt(2.0 / n_in), name="w")
-        self.b = tf.Variable(tf.zeros([n_out]), name="b")
+        with self.name_scope:  # the variables' names start with the module's
+            self.w = tf.Variable(init * np.sqrt(2.0 / n_in), name="w")
+            self.b = tf.Variable(tf.zeros([n_out]), name="b")
         self.activation = activation
 
     def __call__(self, x):
@@ -49,8 +50,10 @@ class MLP(tf.Module):
 
     def __init__(self, name=None):
         super().__init__(name=name)
-        self.hidden = Dense(64, 64, seed=1, activation=tf.nn.relu)
-        self.out = Dense(64, 10, seed=2)
+        with self.name_scope:
+            self.hidden = Dense(64, 64, seed=1, activation=tf.nn.relu,
+                                name="hidden")
+            self.out = Dense(64, 10, seed=2, name="out")
 
     def __call__(self, x):
         return self.out(self.hidden(x))
@@ -89,7 +92,10 @@ def sgd_step(model, x, y, learning_rate=0.1):
 
 
 def train(step, epochs=20, batch_size=32, seed=0):
-    """Mini-batch training: ``step(x, y)`` updates the model on one batch."""
+    """Mini-batch training: ``step(x, y)`` updates the model on one batch.
+
+    ``seed`` may be a NumPy Generator: a later call then continues its shuffling.
+    """
     rng = np.random.default_rng(seed)
     for _ in range(epochs):
         order = rng.permutation(len(x_train))
@@ -110,7 +116,7 @@ print("eager, 1 epoch, test accuracy:",
 # --8<-- [end:loop]
 
 # --8<-- [start:function]
-level1 = MLP(name="level1")
+level1 = MLP(name="level1")  # fixed seeds: the same start as eager_model
 
 
 # Traced once into a graph, then reused for every batch. The None batch
@@ -125,11 +131,90 @@ def compiled_step(x, y):
     return sgd_step(level1, x, y)
 
 
-train(compiled_step)
+shuffling = np.random.default_rng(0)  # the eager epoch's shuffling
+train(compiled_step, epochs=1, seed=shuffling)  # the same batches
+eager_vs_graph = max(
+    float(tf.reduce_max(tf.abs(a - b)))
+    for a, b in zip(eager_model.trainable_variables,
+                    level1.trainable_variables, strict=True)
+)
+print(f"after one epoch, largest weight difference from eager: "
+      f"{eager_vs_graph:.1e}")
+train(compiled_step, epochs=19, seed=shuffling)  # continues the shuffling
 print("traced", compiled_step.experimental_get_tracing_count(), "time(s)")
 test_accuracy = accuracy(level1, x_test, y_test)
-print("test accuracy:", round(test_accuracy, 2))
+print("20 epochs, test accuracy:", round(test_accuracy, 2))
 # --8<-- [end:function]
+
+# --8<-- [start:pitfalls]
+traced_with = []  # a Python side effect: it runs while tracing only
+
+
+@tf.function
+def scale(x, factor):
+    traced_with.append(factor)
+    return x * factor
+
+
+ones = tf.ones([2])
+for factor in (1.0, 2.0, 2.0, 3.0):  # Python floats: each new value traces
+    scale(ones, factor)
+print("Python floats:", scale.experimental_get_tracing_count(), "traces,",
+      "side effect ran for", traced_with)
+for factor in (1.0, 2.0, 3.0):  # tensors: one trace for every value
+    scale(ones, tf.constant(factor))
+print("then tensors: ", scale.experimental_get_tracing_count(), "traces")
+# --8<-- [end:pitfalls]
+
+# --8<-- [start:checkpoint]
+import os
+import tempfile
+
+folder = tempfile.TemporaryDirectory()  # removed when Python exits
+epochs_done = tf.Variable(20, trainable=False, name="epochs_done")
+checkpoint = tf.train.Checkpoint(model=level1, step=epochs_done)
+saved_path = checkpoint.save(os.path.join(folder.name, "level1"))
+print(os.path.basename(saved_path))  # a prefix: numbered by save_counter
+
+restored_model = MLP(name="restored")  # untrained weights
+restored_step = tf.Variable(0, trainable=False)
+status = tf.train.Checkpoint(model=restored_model, step=restored_step).restore(
+    saved_path
+)
+status.assert_consumed()  # every saved value found a variable
+checkpoint_difference = max(
+    float(tf.reduce_max(tf.abs(a - b)))
+    for a, b in zip(level1.trainable_variables,
+                    restored_model.trainable_variables, strict=True)
+)
+print("step:", int(restored_step),
+      f" largest weight difference: {checkpoint_difference:.1e}")
+# --8<-- [end:checkpoint]
+
+
+# --8<-- [start:saved_model]
+class Exported(tf.Module):
+    """What the SavedModel serves: probabilities for a batch of images."""
+
+    def __init__(self, mlp):
+        super().__init__()
+        self.mlp = mlp
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 64], tf.float32)])
+    def probabilities(self, x):
+        return tf.nn.softmax(self.mlp(x))
+
+
+exported = Exported(level1)
+export_dir = os.path.join(folder.name, "level1_savedmodel")
+tf.saved_model.save(exported, export_dir)
+loaded = tf.saved_model.load(export_dir)  # no MLP class needed
+served_difference = float(tf.reduce_max(tf.abs(
+    loaded.probabilities(x_test) - exported.probabilities(x_test)
+)))
+print(type(loaded).__name__, list(loaded.signatures))
+print(f"largest difference in probabilities: {served_difference:.1e}")
+# --8<-- [end:saved_model]
 
 # --8<-- [start:exercise_1]
 n_params = sum(int(tf.size(var)) for var in model.trainable_variables)

@@ -90,20 +90,38 @@ for name, values in sorted(history.history.items()):
 scores = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
 print({name: round(value, 2) for name, value in sorted(scores.items())})
 
-probabilities = keras.activations.softmax(model.predict(x_test, verbose=0))
-row_sums = np.sum(probabilities, axis=1)
-print(
-    probabilities.shape,
-    f"row sums from {row_sums.min():.4f} to {row_sums.max():.4f}",
-)
+logits = model.predict(x_test, verbose=0)
+probabilities = keras.activations.softmax(logits)  # rows of ten probabilities
+predicted = np.argmax(logits, axis=1)
+print(logits.shape, "first predicted classes:", predicted[:8])
+print(f"accuracy from predict: {np.mean(predicted == y_test):.4f}, "
+      f"from evaluate: {scores['accuracy']:.4f}")
 # --8<-- [end:evaluate]
 
 # --8<-- [start:callbacks]
 import os
 import tempfile
 
+
+class BatchCounter(keras.callbacks.Callback):
+    """A callback of our own: counts the batches of every epoch."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.batches = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.batches += 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.per_epoch.append(self.batches)
+
+    def on_train_begin(self, logs=None):
+        self.per_epoch = []
+
+
 keras.utils.set_random_seed(0)
 watched = build_model()  # the model the callbacks watch
+counter = BatchCounter()
 watched.compile(
     optimizer=keras.optimizers.Adam(learning_rate=0.01),
     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
@@ -123,6 +141,7 @@ with tempfile.TemporaryDirectory() as folder:
         ),
         # Write loss curves for `tensorboard --logdir <folder>/logs`.
         keras.callbacks.TensorBoard(log_dir=os.path.join(folder, "logs")),
+        counter,
     ]
     history = watched.fit(
         x_train, y_train, validation_split=0.2,
@@ -148,12 +167,25 @@ event_files = [
     name for name in log_files if name.startswith("events.out.tfevents")
 ]
 print("TensorBoard event files written:", len(event_files))
+print("batches per epoch, counted by BatchCounter:", set(counter.per_epoch),
+      "over", len(counter.per_epoch), "epochs")
 # --8<-- [end:callbacks]
 
 # --8<-- [start:dataset]
 AUTOTUNE = tf.data.AUTOTUNE
+# The pixels as scikit-learn stores them, whole numbers 0 to 16.
+stored_pixels = np.rint(x_train * 16).astype(np.uint8)
+
+
+def decode(pixels, label):
+    """Per example: whole-number pixels to floats in [0, 1]."""
+    return tf.cast(pixels, tf.float32) / 16.0, label
+
+
 train_ds = (
-    tf.data.Dataset.from_tensor_slices((x_train, y_train))
+    tf.data.Dataset.from_tensor_slices((stored_pixels, y_train))
+    .map(decode, num_parallel_calls=AUTOTUNE)  # examples decoded in parallel
+    .cache()  # decoded once, in the first epoch; then read from memory
     .shuffle(len(x_train), seed=0)  # reshuffled every epoch
     .batch(32)
     .prefetch(AUTOTUNE)  # prepares the next batch while one trains
@@ -170,6 +202,10 @@ model.compile(
 )
 # The dataset shuffles itself. fit() ignores `shuffle` for a dataset;
 # shuffle=False only avoids the warning that its default, True, triggers.
+try:
+    model.fit(train_ds, validation_split=0.2, shuffle=False, verbose=0)
+except ValueError as error:  # raised before any training
+    print("validation_split:", str(error).split(".")[0])
 model.fit(train_ds, epochs=20, shuffle=False, verbose=0)
 _, test_accuracy = model.evaluate(test_ds, verbose=0)
 print("test accuracy:", round(test_accuracy, 2))

@@ -50,6 +50,20 @@ keras_difference = float(np.max(np.abs(keras_copy - reference)))
 print(f"largest difference from the original: {keras_difference:.1e}")
 # --8<-- [end:keras_format]
 
+# --8<-- [start:weights_only]
+weights_path = os.path.join(folder.name, "digits.weights.h5")
+model.save_weights(weights_path)  # the weights only: no config, no optimizer
+
+same_design = keras.models.clone_model(model)  # same layers, new weights
+before = float(np.max(np.abs(same_design.predict(x_test, verbose=0) - reference)))
+same_design.load_weights(weights_path)
+weights_difference = float(np.max(np.abs(
+    same_design.predict(x_test, verbose=0) - reference
+)))
+print(f"largest difference before load_weights: {before:.1e}, "
+      f"after: {weights_difference:.1e}")
+# --8<-- [end:weights_only]
+
 # --8<-- [start:export]
 export_dir = os.path.join(folder.name, "digits_savedmodel")
 model.export(export_dir, format="tf_saved_model", verbose=False)

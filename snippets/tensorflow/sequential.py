@@ -53,6 +53,20 @@ print([tuple(w.shape) for w in hidden.weights])
 print("parameters:", model.count_params())
 # --8<-- [end:layers]
 
+# --8<-- [start:deferred]
+lazy = keras.Sequential(name="lazy")  # no keras.Input: no input shape yet
+lazy.add(keras.layers.Dense(64, activation="relu", name="hidden"))
+lazy.add(keras.layers.Dense(10, name="logits"))
+print("weights before the first call:", len(lazy.weights))
+try:
+    lazy.count_params()
+except ValueError as error:
+    print("count_params:", str(error).split(".")[0])
+lazy.summary(line_length=80)
+print(lazy(x_test[:2]).shape)  # the first call creates the weights
+print("weights after it:", len(lazy.weights), "parameters:", lazy.count_params())
+# --8<-- [end:deferred]
+
 # --8<-- [start:exercise_1]
 deeper = keras.Sequential(
     [

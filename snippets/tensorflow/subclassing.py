@@ -87,25 +87,35 @@ class DigitClassifier(keras.Model):
         return self.out(hidden)
 
     def train_step(self, data):
-        x, y = data
+        # (x, y) or (x, y, sample_weight): fit() adds the weights when it
+        # gets sample_weight or class_weight.
+        x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
         with tf.GradientTape() as tape:
             y_pred = self(x, training=True)
-            loss = self.compute_loss(x=x, y=y, y_pred=y_pred)
-        grads = tape.gradient(loss, self.trainable_variables)
+            loss = self.compute_loss(
+                x=x, y=y, y_pred=y_pred, sample_weight=sample_weight
+            )
+            # Multiplied by the loss scale of mixed precision, if any;
+            # the optimizer divides the gradients back.
+            scaled_loss = self.optimizer.scale_loss(loss)
+        grads = tape.gradient(scaled_loss, self.trainable_variables)
         self.optimizer.apply(grads, self.trainable_variables)
         # Weighted by the batch's size: the epoch's loss is a mean over
         # examples, even with a smaller last batch.
         self.loss_tracker.update_state(loss, sample_weight=tf.shape(x)[0])
-        self.accuracy.update_state(y, y_pred)
+        self.accuracy.update_state(y, y_pred, sample_weight=sample_weight)
         self.grad_norm.update_state(tf.linalg.global_norm(grads))
         return {metric.name: metric.result() for metric in self.metrics}
 
     def test_step(self, data):
-        x, y = data
+        x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
         y_pred = self(x, training=False)
-        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, training=False)
+        loss = self.compute_loss(
+            x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+            training=False,
+        )
         self.loss_tracker.update_state(loss, sample_weight=tf.shape(x)[0])
-        self.accuracy.update_state(y, y_pred)
+        self.accuracy.update_state(y, y_pred, sample_weight=sample_weight)
         return {"loss": self.loss_tracker.result(),
                 "accuracy": self.accuracy.result()}
 
@@ -130,15 +140,51 @@ scores = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
 print({name: round(value, 3) for name, value in sorted(scores.items())})
 # --8<-- [end:train]
 
+# --8<-- [start:summary]
+model.summary(line_length=80)
+# --8<-- [end:summary]
+
 # --8<-- [start:training_flag]
 batch = x_test[:4]
 first = model(batch, training=False)
 second = model(batch, training=False)
 noisy = model(batch, training=True)  # dropout on: random units zeroed
 # The largest difference between two calls' logits:
-print(f"training=False twice: {np.max(np.abs(first - second)):.2f}")
+print(f"training=False twice: {np.max(np.abs(first - second)):.1e}")
 print(f"training=False vs training=True: {np.max(np.abs(first - noisy)):.2f}")
 # --8<-- [end:training_flag]
+
+# --8<-- [start:control_flow]
+class Normalize(keras.layers.Layer):
+    """Divides a batch by its largest value when that is above 1."""
+
+    def call(self, inputs):
+        largest = keras.ops.max(inputs)
+        # A branch on a tensor's value: works eagerly and when traced.
+        return keras.ops.cond(
+            largest > 1.0, lambda: inputs / largest, lambda: inputs
+        )
+
+
+class NormalizeWithIf(keras.layers.Layer):
+    """The same with a Python `if`: works eagerly only."""
+
+    def call(self, inputs):
+        largest = keras.ops.max(inputs)
+        if largest > 1.0:
+            return inputs / largest
+        return inputs
+
+
+raw = x_test[:4] * 16.0  # pixel values 0 to 16, as scikit-learn ships them
+for layer in (Normalize(), NormalizeWithIf()):
+    eager = float(keras.ops.max(layer(raw)))
+    try:
+        traced = float(keras.ops.max(tf.function(layer)(raw)))  # as fit does
+    except tf.errors.OperatorNotAllowedInGraphError as error:
+        traced = type(error).__name__
+    print(f"{type(layer).__name__:<16} eager: {eager}   traced: {traced}")
+# --8<-- [end:control_flow]
 
 # --8<-- [start:save]
 config = model.get_config()

@@ -97,3 +97,31 @@ def test_exercise_line_is_recovered(page):
 def test_exercise_softmax_regression_learns(page):
     assert page.accuracy(page.linear, page.x_test, page.y_test) > 0.5
     assert [tuple(v.shape) for v in page.linear.trainable_variables] == [(10,), (64, 10)]
+
+
+def test_variable_names_say_which_layer(page):
+    assert [v.name for v in page.model.trainable_variables] == [
+        "mlp/hidden/b:0", "mlp/hidden/w:0", "mlp/out/b:0", "mlp/out/w:0"
+    ]
+
+
+def test_one_compiled_epoch_equals_one_eager_epoch(page):
+    assert page.eager_vs_graph < 1e-5
+    assert page.compiled_step.experimental_get_tracing_count() == 1
+
+
+def test_python_scalars_retrace_and_side_effects_run_per_trace(page):
+    assert page.traced_with[:3] == [1.0, 2.0, 3.0]
+    assert len(page.traced_with) == 4  # the tensor trace added a symbolic tensor
+    assert page.scale.experimental_get_tracing_count() == 4
+
+
+def test_checkpoint_and_saved_model_give_the_trained_weights_back(page):
+    import tensorflow as tf
+
+    assert int(page.restored_step) == 20
+    assert page.checkpoint_difference == 0.0
+    assert page.served_difference < 1e-6
+    probabilities = page.loaded.signatures["serving_default"](x=tf.constant(page.x_test[:5]))
+    (values,) = probabilities.values()
+    np.testing.assert_allclose(values.numpy(), tf.nn.softmax(page.level1(page.x_test[:5])).numpy(), atol=1e-6)

@@ -67,7 +67,21 @@ def test_compiled_step_body_lowers_the_loss_when_run_eagerly(page):
 
 def test_training_loss_fell_and_probability_rows_sum_to_one(page):
     assert page.losses[-1] < page.losses[0]
-    np.testing.assert_allclose(page.row_sums, 1.0, atol=1e-5)
+    np.testing.assert_allclose(np.sum(page.probabilities, axis=1), 1.0, atol=1e-5)
+
+
+def test_predict_agrees_with_evaluate(page):
+    assert abs(np.mean(page.predicted == page.y_test) - page.scores["accuracy"]) < 1e-6
+
+
+def test_custom_callback_counted_every_batch_of_every_epoch(page):
+    batches = -(-int(len(page.x_train) * 0.8) // 64)  # validation_split=0.2, batch_size=64
+    assert page.counter.per_epoch == [batches] * page.epochs_run
+
+
+def test_decoding_in_the_pipeline_gives_the_training_images_back(page):
+    images = np.concatenate([x for x, _ in page.train_ds.as_numpy_iterator()])
+    assert sorted(map(bytes, images)) == sorted(map(bytes, page.x_train))
 
 
 def test_early_stopping_stopped_early_and_tensorboard_wrote_files(page):

@@ -56,3 +56,21 @@ def test_the_recorded_warning_is_the_interpreter_deprecation_notice(page):
 
 def test_temporary_files_are_gone(page):
     assert not os.path.exists(page.folder.name)
+
+
+def test_load_weights_gives_the_trained_weights_to_a_new_model(page):
+    assert page.before > 1e-2  # the clone starts with other weights
+    assert page.weights_difference == 0.0
+    assert page.same_design is not page.model
+
+
+def test_load_model_refuses_a_python_lambda_in_safe_mode(page, tmp_path):
+    import keras
+    import pytest
+
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Lambda(lambda x: x * 2.0)])
+    path = str(tmp_path / "lambda.keras")
+    model.save(path)
+    with pytest.raises(ValueError, match="safe_mode=False"):
+        keras.saving.load_model(path)
+    assert keras.saving.load_model(path, safe_mode=False)(np.ones((1, 2), np.float32)).numpy().tolist() == [[2.0, 2.0]]

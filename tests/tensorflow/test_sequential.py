@@ -47,3 +47,9 @@ def test_exercise_freezing_takes_effect_only_after_compile(page):
     page.deeper.fit(page.x_train[:64], page.y_train[:64], epochs=1, verbose=0)
     np.testing.assert_array_equal(page.frozen.kernel.numpy(), before)
     assert not np.array_equal(page.deeper.get_layer("logits").kernel.numpy(), logits_before)
+
+
+def test_model_without_input_is_built_by_its_first_call(page):
+    assert page.lazy.built
+    assert page.lazy.count_params() == page.model.count_params() == 4810
+    assert [layer.name for layer in page.lazy.layers] == ["hidden", "logits"]

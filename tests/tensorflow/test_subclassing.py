@@ -5,6 +5,7 @@ history's values per epoch, the `training` flag's effect, and what the reloaded 
 """
 
 import numpy as np
+import pytest
 
 PAGE = "docs/tensorflow/subclassing.md"
 
@@ -113,3 +114,45 @@ def test_exercise_scale_learns_the_factors(page):
 def test_exercise_skip_classifier_feeds_the_pixels_to_the_logits(page):
     assert page.skip.get_layer("logits").kernel.shape == (128, 10)
     assert page.skip.count_params() == 4160 + 1290
+
+
+def test_train_step_uses_sample_weights(page):
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(2)
+    model = page.DigitClassifier(dropout=0.0, name="weighted")
+    model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    x, y = page.x_train[:32], page.y_train[:32]
+    weights = np.r_[np.ones(16), np.zeros(16)].astype(np.float32)
+    y_pred = model(x)
+    expected = float(model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=weights))
+    accuracy = np.mean(y_pred.numpy()[:16].argmax(axis=1) == y[:16])
+    logs = model.train_step((tf.constant(x), tf.constant(y), tf.constant(weights)))
+    assert abs(float(logs["loss"]) - expected) < 1e-5
+    assert abs(float(logs["accuracy"]) - accuracy) < 1e-6  # the zero-weighted half does not count
+    logs = model.test_step((tf.constant(x), tf.constant(y), tf.constant(weights)))
+    assert sorted(logs) == ["accuracy", "loss"]
+
+
+def test_fit_accepts_class_weight(page):
+    import keras
+
+    model = page.DigitClassifier(name="class_weighted")
+    model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    history = model.fit(
+        page.x_train[:64], page.y_train[:64], epochs=1, batch_size=32, verbose=0,
+        class_weight={digit: 1.0 + digit for digit in range(10)},
+    )
+    assert history.history["loss"][0] > 0.1
+
+
+def test_branch_on_a_tensor_traces_with_ops_cond_only(page):
+    import tensorflow as tf
+
+    layer = page.Normalize()
+    small = page.x_test[:4]  # already in [0, 1]: returned unchanged
+    np.testing.assert_array_equal(tf.function(layer)(small).numpy(), small)
+    np.testing.assert_allclose(tf.function(layer)(page.raw).numpy(), page.raw / page.raw.max())
+    with pytest.raises(tf.errors.OperatorNotAllowedInGraphError):
+        tf.function(page.NormalizeWithIf())(page.raw)
