@@ -17,11 +17,19 @@ design = np.hstack([features, np.ones((256, 1), np.float32)])
 exact, *_ = np.linalg.lstsq(design, targets, rcond=None)
 print("least squares:", exact.round(3))
 
-# Gradient descent on the mean squared error converges only for learning
-# rates below 2 / λ_max, where λ_max is the largest eigenvalue of the
-# loss's (constant) Hessian, 2/n · designᵀ·design.
-hessian = 2 / len(design) * design.T @ design
-critical_lr = 2 / np.linalg.eigvalsh(hessian).max()
+
+# The loss's Hessian is constant: 2/n · designᵀ·design. Gradient descent
+# converges only for learning rates below 2 / λ_max, where λ_max is its
+# largest eigenvalue.
+def hessian_eigenvalues(x):
+    """Eigenvalues, ascending, of the loss's Hessian for the inputs x."""
+    with_ones = np.hstack([x, np.ones((len(x), 1), np.float32)])
+    return np.linalg.eigvalsh(2 / len(x) * with_ones.T @ with_ones)
+
+
+eigenvalues = hessian_eigenvalues(features)
+critical_lr = 2 / eigenvalues.max()
+print("Hessian eigenvalues:", eigenvalues.round(3))
 print(f"critical learning rate: {critical_lr:.3f}")
 # --8<-- [end:data]
 
@@ -52,7 +60,7 @@ def tf_fit_by_hand(features, targets, learning_rate, max_steps=100, tol=1e-4):
 
 tf_params, tf_status = tf_fit_by_hand(features, targets, learning_rate=0.3)
 print("TensorFlow:", tf_params.round(3), tf_status)
-print("max |difference|:", f"{np.abs(tf_params - exact).max():.0e}")
+print("max |difference|:", f"{np.abs(tf_params - exact).max():.1e}")
 # --8<-- [end:tf_by_hand]
 
 
@@ -83,21 +91,29 @@ def torch_fit_by_hand(features, targets, learning_rate, max_steps=100,
 
 pt_params, pt_status = torch_fit_by_hand(features, targets, learning_rate=0.3)
 print("PyTorch:", pt_params.round(3), pt_status)
-print("max |difference|:", f"{np.abs(pt_params - exact).max():.0e}")
+print("max |difference|:", f"{np.abs(pt_params - exact).max():.1e}")
 # --8<-- [end:torch_by_hand]
 
 # --8<-- [start:tf_learning_rate]
 for lr in [0.01, 0.1, 0.5, 0.9 * critical_lr, 1.1 * critical_lr]:
     params, status = tf_fit_by_hand(features, targets, learning_rate=lr)
     error = np.abs(params - exact).max()
-    print(f"lr {lr:.2f}: {status}, max |difference| {error:.0e}")
+    # Each step multiplies the error along the Hessian's eigenvectors by
+    # 1 − lr·λ: here along the smallest and the largest eigenvalue.
+    factors = 1 - lr * eigenvalues[[0, -1]]
+    print(f"lr {lr:.2f}: factors {factors[0]:+.2f}, {factors[1]:+.2f}; "
+          f"{status}, max |difference| {error:.1e}")
 # --8<-- [end:tf_learning_rate]
 
 # --8<-- [start:torch_learning_rate]
 for lr in [0.01, 0.1, 0.5, 0.9 * critical_lr, 1.1 * critical_lr]:
     params, status = torch_fit_by_hand(features, targets, learning_rate=lr)
     error = np.abs(params - exact).max()
-    print(f"lr {lr:.2f}: {status}, max |difference| {error:.0e}")
+    # Each step multiplies the error along the Hessian's eigenvectors by
+    # 1 − lr·λ: here along the smallest and the largest eigenvalue.
+    factors = 1 - lr * eigenvalues[[0, -1]]
+    print(f"lr {lr:.2f}: factors {factors[0]:+.2f}, {factors[1]:+.2f}; "
+          f"{status}, max |difference| {error:.1e}")
 # --8<-- [end:torch_learning_rate]
 
 # --8<-- [start:tf_optimizer]
@@ -125,12 +141,15 @@ for name, optimizer in [
 ]:
     params = tf_fit(features, targets, optimizer, steps=150)
     tf_errors[name] = np.abs(params - exact).max()
-    print(f"{name}: max |difference| {tf_errors[name]:.0e}")
+    print(f"{name}: max |difference| {tf_errors[name]:.1e}")
 # --8<-- [end:tf_optimizer]
 
 # --8<-- [start:tf_scaled]
 # The first feature in other units: 100 times larger.
 stretched = features * np.array([100.0, 1.0, 1.0], dtype=np.float32)
+stretched_lr = 2 / hessian_eigenvalues(stretched).max()
+print(f"critical learning rate: {stretched_lr:.1e}, "
+      f"{critical_lr / stretched_lr:,.0f} times smaller")
 
 
 def stretched_loss(params):
@@ -174,12 +193,15 @@ for name, make_optimizer in [
 ]:
     params = torch_fit(features, targets, make_optimizer, steps=150)
     pt_errors[name] = np.abs(params - exact).max()
-    print(f"{name}: max |difference| {pt_errors[name]:.0e}")
+    print(f"{name}: max |difference| {pt_errors[name]:.1e}")
 # --8<-- [end:torch_optimizer]
 
 # --8<-- [start:torch_scaled]
 # The first feature in other units: 100 times larger.
 stretched = features * np.array([100.0, 1.0, 1.0], dtype=np.float32)
+stretched_lr = 2 / hessian_eigenvalues(stretched).max()
+print(f"critical learning rate: {stretched_lr:.1e}, "
+      f"{critical_lr / stretched_lr:,.0f} times smaller")
 
 
 def stretched_loss(params):

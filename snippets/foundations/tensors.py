@@ -88,6 +88,15 @@ print(x_pt.shape, x_pt.ndim, x_pt.numel())
 print(x_pt.reshape(2, -1).shape)
 # A transpose is a view of the same memory with swapped strides.
 print(x_pt.T.shape, x_pt.t().is_contiguous())
+# reshape shares memory when the layout allows it and copies otherwise;
+# view never copies, so it refuses the transposed layout.
+for name, source in [("x_pt", x_pt), ("x_pt.t()", x_pt.t())]:
+    shares = source.reshape(12).data_ptr() == x_pt.data_ptr()
+    print(f"{name}.reshape(12) shares memory with x_pt: {shares}")
+try:
+    x_pt.t().view(12)
+except RuntimeError as err:
+    print("RuntimeError:", str(err).split(" (")[0])
 print(x_pt.unsqueeze(0).shape, torch.zeros(1, 3, 1).squeeze().shape)
 print(torch.cat([x_pt, x_pt]).shape, torch.stack([x_pt, x_pt]).shape)
 # --8<-- [end:torch_shapes]

@@ -376,3 +376,14 @@ def test_torch_max_over_a_dim_gives_the_whole_gradient_to_the_returned_index(tor
     np.testing.assert_array_equal(tie.grad.numpy(), [0.5, 0.5, 0.0])
     np.testing.assert_array_equal(torch_page.tie_pt.grad.numpy(), [1.0, 0.0, 0.0])
     assert torch_page.index_pt.item() == 0
+
+
+def test_torch_backward_frees_the_saved_intermediate_values(torch_page):
+    # The page's wording comes from this error message.
+    import torch
+
+    x = torch.tensor(2.0, requires_grad=True)
+    y = torch.sin(x * x)
+    y.backward()
+    with pytest.raises(RuntimeError, match="Saved intermediate values of the graph are freed"):
+        y.backward()

@@ -95,12 +95,32 @@ def test_torch_exercise_solutions(torch_page):
     exercise_checks(torch_page.pt_path, torch_page.pt_paths, torch_page.pt_plain, torch_page.pt_heavy)
 
 
+def largest_eigenvalue(design):
+    return np.linalg.eigvalsh(2 / len(design) * design.T @ design).max()
 
-def test_stretching_one_feature_raises_the_curvature_thousands_of_times(tf_page):
-    def largest_eigenvalue(d):
-        return np.linalg.eigvalsh(2 / len(d) * d.T @ d).max()
 
-    stretched_design = np.hstack([tf_page.stretched, np.ones((256, 1))])
-    ratio = largest_eigenvalue(stretched_design) / largest_eigenvalue(tf_page.design)
-    assert 6000 < ratio < 8000
-    assert 0.9e-4 < 2 / largest_eigenvalue(stretched_design) < 1.2e-4
+def check_stretched_curvature(page):
+    stretched_design = np.hstack([page.stretched, np.ones((256, 1))])
+    ratio = largest_eigenvalue(stretched_design) / largest_eigenvalue(page.design)
+    assert 7000 < ratio < 7600  # the page says "about 7,300-fold"
+    assert 2 / largest_eigenvalue(stretched_design) == pytest.approx(page.stretched_lr, rel=1e-4)
+    assert 0.9e-4 < page.stretched_lr < 1.2e-4  # "about 0.0001"
+    assert page.critical_lr / page.stretched_lr == pytest.approx(ratio, rel=1e-4)
+
+
+def test_tf_stretching_one_feature_raises_the_curvature_thousands_of_times(tf_page):
+    check_stretched_curvature(tf_page)
+
+
+def test_torch_stretching_one_feature_raises_the_curvature_thousands_of_times(torch_page):
+    check_stretched_curvature(torch_page)
+
+
+def test_step_factors_along_the_extreme_eigenvalues(tf_page):
+    # 1 − lr·λ_max: −0.25 at lr 0.5 and −0.8 at 0.9 × critical (both oscillate), below −1 beyond it.
+    eigenvalues = np.linalg.eigvalsh(2 / 256 * tf_page.design.T.astype(np.float64) @ tf_page.design)
+    np.testing.assert_allclose(tf_page.eigenvalues, eigenvalues, rtol=1e-4)
+    assert 1 - 0.5 * eigenvalues[-1] == pytest.approx(-0.25, abs=0.01)
+    assert 1 - 0.5 * eigenvalues[0] == pytest.approx(0.24, abs=0.01)
+    assert 1 - 0.9 * tf_page.critical_lr * eigenvalues[-1] == pytest.approx(-0.8, abs=1e-4)
+    assert 1 - 1.1 * tf_page.critical_lr * eigenvalues[-1] < -1

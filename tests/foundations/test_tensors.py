@@ -31,6 +31,15 @@ def test_torch_transpose_is_a_view_of_the_same_memory(torch_page):
     assert torch_page.x_pt.t().data_ptr() == torch_page.x_pt.data_ptr()
 
 
+def test_torch_reshape_copies_a_transposed_tensor_and_view_refuses_it(torch_page):
+    x = torch_page.x_pt
+    assert x.view(12).data_ptr() == x.data_ptr()  # contiguous: view and reshape share memory
+    flat = x.t().reshape(12)
+    assert flat.data_ptr() != x.data_ptr() and flat.tolist() == x.t().flatten().tolist()
+    with pytest.raises(RuntimeError, match="view size is not compatible"):
+        x.t().view(12)
+
+
 def test_tf_broadcasting_gives_numpys_result(tf_page):
     np.testing.assert_array_equal(tf_page.table.numpy(), BROADCAST)
 
