@@ -63,3 +63,32 @@ print("gradient:   ", [round(v, 4) for v in grad.tolist()])
 print(f"largest difference from F.softplus: {value_gap:.1e}, "
       f"in the gradient: {grad_gap:.1e}")
 # --8<-- [end:custom_function]
+
+# --8<-- [start:hooks_inference]
+import torch
+
+param = torch.tensor([1.0, 2.0], requires_grad=True)
+seen = []
+
+
+def halve(grad):
+    """A tensor hook: sees the gradient, and may return a replacement."""
+    seen.append(grad.tolist())
+    return grad / 2  # what flows on towards param
+
+
+hidden = 3 * param
+handle = hidden.register_hook(halve)
+(hidden**2).sum().backward()  # d/dhidden = 2 * hidden = [6, 12]
+print("gradient the hook saw:", seen[0], "param.grad:", param.grad.tolist())
+handle.remove()  # later backward passes run without it
+
+layer = torch.nn.Linear(3, 1)
+with torch.inference_mode():  # no recording, and no bookkeeping for it
+    features = layer(torch.ones(2, 3))
+try:  # an inference tensor cannot enter a recorded computation
+    layer_2 = torch.nn.Linear(1, 1)
+    layer_2(features).sum().backward()
+except RuntimeError as err:
+    print("RuntimeError:", str(err).split(".")[0])
+# --8<-- [end:hooks_inference]

@@ -22,6 +22,8 @@ class Squares(Dataset):
         return self.n
 
     def __getitem__(self, index):
+        if not 0 <= index < self.n:  # IndexError also ends a plain for loop
+            raise IndexError(index)
         x = torch.tensor([float(index)])
         return x, x**2
 # --8<-- [end:dataset_class]

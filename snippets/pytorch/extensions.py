@@ -127,8 +127,15 @@ x = torch.randn(8, dtype=torch.float64, generator=gen, requires_grad=True)
 k = torch.randn(3, dtype=torch.float64, generator=gen, requires_grad=True)
 torch.autograd.gradcheck(NumpyCorrelate.apply, (x, k))  # raises if wrong
 
+
+
+def conv1d(x, kernel):
+    """PyTorch's own correlation, to compare with."""
+    return nn.functional.conv1d(x.view(1, 1, -1), kernel.view(1, 1, -1)).flatten()
+
+
 ours = NumpyCorrelate.apply(x, k)
-conv = nn.functional.conv1d(x.view(1, 1, -1), k.view(1, 1, -1)).flatten()
+conv = conv1d(x, k)
 output_gap = (ours - conv).abs().max().item()
 grads = torch.autograd.grad(ours.sum(), (x, k))  # our backward()
 conv_grads = torch.autograd.grad(conv.sum(), (x, k))  # PyTorch's
@@ -138,6 +145,28 @@ grad_gap = max(
 print(f"largest difference from conv1d: {output_gap:.1e}, "
       f"in the gradients: {grad_gap:.1e}")
 
+
+
+def penalty_grad(correlate_fn):
+    """Gradient for k of |d(sum y)/dx|² + |k|²: needs a second derivative."""
+    y = correlate_fn(x, k)
+    (grad_x,) = torch.autograd.grad(y.sum(), x, create_graph=True)
+    penalty = grad_x.pow(2).sum() + k.pow(2).sum()
+    return torch.autograd.grad(penalty, k)[0]
+
+
+# What is left after the 2k that |k|² contributes: the second-order term.
+for name, fn in (("NumpyCorrelate", NumpyCorrelate.apply), ("conv1d", conv1d)):
+    second_order = (penalty_grad(fn) - 2 * k).tolist()
+    print(f"second-order term, {name}:", [round(v, 2) for v in second_order])
+
+y = NumpyCorrelate.apply(x, k)
+(grad_x,) = torch.autograd.grad(y.pow(2).sum(), x, create_graph=True)
+try:  # the gradient sent into backward(), 2y, requires grad: refused
+    grad_x.sum().backward()
+except RuntimeError as err:
+    print("RuntimeError:", err)
+
 layer = NumpyFilter()
 signal = torch.arange(6.0)
 layer(signal).sum().backward()
@@ -146,7 +175,13 @@ print(layer(signal).detach(), layer.kernel.grad)
 # fullgraph=True: one graph or an error; "eager" runs it without codegen
 captured = torch.compile(layer, fullgraph=True, backend="eager")
 compiled_gap = (captured(signal) - layer(signal)).abs().max().item()
-print(f"compiled in one graph, largest difference: {compiled_gap:.1e}")
+(eager_kernel_grad,) = torch.autograd.grad(layer(signal).pow(2).sum(), layer.kernel)
+(compiled_kernel_grad,) = torch.autograd.grad(
+    captured(signal).pow(2).sum(), layer.kernel  # backward through the capture
+)
+compiled_grad_gap = (compiled_kernel_grad - eager_kernel_grad).abs().max().item()
+print(f"compiled in one graph, largest difference: {compiled_gap:.1e}, "
+      f"in the kernel's gradient: {compiled_grad_gap:.1e}")
 # --8<-- [end:numpy_function]
 
 # --8<-- [start:custom_op]
@@ -188,4 +223,8 @@ op_grad_gap = max(
 )
 print(f"largest difference from conv1d: {op_gap:.1e}, "
       f"in the gradients: {op_grad_gap:.1e}")
+
+torch.autograd.gradgradcheck(correlate, (x, k))  # second derivatives: raises if wrong
+penalty_gap = (penalty_grad(correlate) - penalty_grad(conv1d)).abs().max().item()
+print(f"gradient penalty's gradient, difference from conv1d: {penalty_gap:.1e}")
 # --8<-- [end:custom_op]

@@ -42,6 +42,28 @@ with torch.no_grad():
     print(net(batch).round(decimals=3))
 # --8<-- [end:module]
 
+# --8<-- [start:containers]
+class Stack(nn.Module):
+    """Three layers in a row, kept in a plain list or in an nn.ModuleList."""
+
+    def __init__(self, registered):
+        super().__init__()
+        layers = [nn.Linear(4, 4) for _ in range(3)]
+        self.layers = nn.ModuleList(layers) if registered else layers
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+for registered in (False, True):
+    stack = Stack(registered)
+    count = sum(p.numel() for p in stack.parameters())
+    kind = "nn.ModuleList" if registered else "plain list   "
+    print(f"{kind}: {count} parameters, {len(stack.state_dict())} state_dict entries")
+# --8<-- [end:containers]
+
 # --8<-- [start:params_buffers]
 for name, param in net.named_parameters():
     print("parameter", name, tuple(param.shape))
@@ -85,6 +107,14 @@ probe = torch.randn(4, 8, generator=torch.Generator().manual_seed(1))
 with torch.no_grad():
     gap = (net(probe) - restored(probe)).abs().max().item()
 print(f"largest output difference after loading: {gap:.1e}")
+
+# An inserted layer shifts the Sequential's indices: strict=False loads what
+# matches and returns the names that did not.
+shifted = nn.Sequential(
+    nn.Linear(8, 16), nn.ReLU(), nn.Identity(), nn.Linear(16, 3)
+)
+result = shifted.load_state_dict(mlp.state_dict(), strict=False)
+print("missing:", result.missing_keys, "unexpected:", result.unexpected_keys)
 # --8<-- [end:state_dict]
 
 # --8<-- [start:train_eval]

@@ -51,3 +51,28 @@ def test_gradcheck_would_catch_a_wrong_backward(page):
 
     x = torch.randn(4, dtype=torch.float64, requires_grad=True)
     assert not torch.autograd.gradcheck(Wrong.apply, (x,), raise_exception=False)
+
+
+def test_the_hook_halved_the_gradient_and_a_removed_hook_is_not_called(page):
+    import torch
+
+    assert page.seen[0] == [6.0, 12.0]
+    assert page.param.grad.tolist() == [9.0, 18.0]  # half of the [18, 36] without the hook
+    param = torch.tensor([1.0, 2.0], requires_grad=True)
+    hidden = 3 * param
+    (hidden**2).sum().backward()  # no hook on this new tensor: the full gradient
+    assert param.grad.tolist() == [18.0, 36.0]
+    hooked = 3 * torch.tensor([1.0, 2.0], requires_grad=True)
+    hooked.register_hook(page.halve).remove()
+    calls = len(page.seen)
+    (hooked**2).sum().backward()  # a removed hook is not called
+    assert len(page.seen) == calls
+
+
+def test_inference_mode_tensors_cannot_be_recorded_but_no_grad_ones_can(page):
+    import torch
+
+    assert page.features.is_inference() and not page.features.requires_grad
+    with torch.no_grad():
+        plain = page.layer(torch.ones(2, 3))
+    page.layer_2(plain).sum().backward()  # fine: no_grad output is an ordinary tensor

@@ -65,3 +65,21 @@ def test_a_graph_break_splits_the_function_and_fullgraph_refuses_it(page):
     assert page.broken(-torch.ones(3)).tolist() == [-2.0, -2.0, -2.0]  # the other branch
     with pytest.raises(torch._dynamo.exc.Unsupported, match="Data-dependent branching"):
         page.strict(-torch.ones(3))
+
+
+def test_a_backward_through_the_compiled_model_gives_eager_gradients(page):
+    assert page.train_grad_gap < 1e-6
+    assert max(g.abs().max().item() for g in page.eager_grads) > 1e-3  # real gradients compared
+
+
+def test_export_defaults_to_non_strict_tracing_and_accepts_dim_hints(page):
+    import inspect
+
+    import torch
+
+    assert inspect.signature(torch.export.export).parameters["strict"].default is False
+    program = torch.export.export(
+        page.model, (page.example,), dynamic_shapes={"input": {0: torch.export.Dim.DYNAMIC}}
+    )
+    with torch.no_grad():
+        torch.testing.assert_close(program.module()(page.example[:3]), page.model(page.example[:3]))

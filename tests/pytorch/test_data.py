@@ -50,3 +50,35 @@ def test_seed_worker_gives_each_worker_its_own_noise_and_repeats_it_for_a_seed(p
         return dataset[0][1].item()
     assert first_noise(7, 0) != first_noise(7, 1)  # the workers differ
     assert first_noise(7, 1) == first_noise(7, 1)  # a seed gives the same noise again
+
+
+def test_squares_refuses_indices_outside_its_range_so_iteration_ends(page):
+    squares = page.Squares(3)
+    for index in (3, -1):
+        with pytest.raises(IndexError):
+            squares[index]
+    assert [x.item() for x, _ in squares] == [0.0, 1.0, 2.0]  # a plain for loop stops
+
+
+def test_without_worker_init_fn_each_epochs_copy_repeats_the_noise(page):
+    import pickle
+
+    # Each epoch's workers (without persistent_workers) unpickle a new copy of the main
+    # process's dataset, whose generator the main process never advanced.
+    dataset = page.NoisySquares(4)
+    epochs = [pickle.loads(pickle.dumps(dataset)) for _ in range(2)]
+    draws = [[copy[i][1].item() for i in range(4)] for copy in epochs]
+    assert draws[0] == draws[1]
+
+
+def test_other_loader_options_behave_as_the_page_says(page):
+    import torch
+    from torch.utils.data import DataLoader, Subset, WeightedRandomSampler, random_split
+
+    train, val = random_split(page.squares, [0.8, 0.2], generator=torch.Generator().manual_seed(0))
+    assert isinstance(train, Subset) and sorted(train.indices + val.indices) == list(range(10))
+    sampler = WeightedRandomSampler([0.0, 1.0], num_samples=5)  # with replacement by default
+    assert list(sampler) == [1] * 5
+    with pytest.raises(ValueError, match="mutually exclusive"):
+        DataLoader(page.squares, sampler=sampler, shuffle=True)
+    assert DataLoader(page.squares, num_workers=2).prefetch_factor == 2

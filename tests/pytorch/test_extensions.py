@@ -104,6 +104,24 @@ def test_once_differentiable_refuses_a_second_derivative(page):
         grad_x.sum().backward()
 
 
+def test_once_differentiable_silently_zeroes_a_second_order_term(page):
+    import torch
+
+    # y.sum() sends a gradient that does not require grad: no error, and no second-order term.
+    torch.testing.assert_close(page.penalty_grad(page.NumpyCorrelate.apply), 2 * page.k, rtol=0, atol=0)
+    true_second_order = page.penalty_grad(page.conv1d) - 2 * page.k
+    assert true_second_order.abs().min().item() > 1.0  # what the page shows is lost
+
+
+def test_compiled_numpy_layer_gives_eager_gradients(page):
+    assert page.compiled_gap < 1e-6 and page.compiled_grad_gap < 1e-6
+    assert page.eager_kernel_grad.abs().min().item() > 1.0  # a real gradient was compared
+
+
+def test_custom_op_keeps_the_second_order_term(page):
+    assert page.penalty_gap < 1e-12
+
+
 def test_numpy_layer_is_captured_in_one_graph(page):
     import torch
 

@@ -12,8 +12,9 @@ import pytest
 PAGE = "docs/pytorch/multiprocessing.md"
 
 
-def test_hogwild_brings_the_test_loss_below_a_hundredth(page):
-    assert page.loss_after < 0.01 < page.loss_before
+def test_hogwild_brings_the_test_loss_below_a_millionth(page):
+    # Printed as 0.000: the exact value (about 1e-12) depends on how the updates interleaved.
+    assert page.loss_after < 1e-6 and page.loss_before > 1.0
 
 
 def test_hogwild_leaves_the_true_weights_in_the_parents_model(page):

@@ -92,3 +92,39 @@ def test_weights_only_load_refuses_a_pickled_module_but_takes_a_state_dict(page,
         torch.load(tmp_path / "whole.pt")  # weights_only=True is the default
     torch.save(page.net.state_dict(), tmp_path / "state.pt")
     assert set(torch.load(tmp_path / "state.pt")) == set(page.net.state_dict())
+
+
+def test_a_plain_list_hides_its_layers_and_a_module_list_registers_them(page):
+    import torch
+
+    hidden, registered = page.Stack(False), page.Stack(True)
+    assert list(hidden.parameters()) == [] and len(hidden.state_dict()) == 0
+    assert sum(p.numel() for p in registered.parameters()) == 3 * (4 * 4 + 4)
+    # Both compute with their layers: the plain list's are only invisible, not unused.
+    x = torch.ones(2, 4)
+    registered.load_state_dict({
+        f"layers.{i}.{name}": getattr(layer, name)
+        for i, layer in enumerate(hidden.layers)
+        for name in ("weight", "bias")
+    })
+    with torch.no_grad():
+        torch.testing.assert_close(hidden(x), registered(x))
+
+
+def test_strict_false_loads_what_matches_and_reports_the_rest(page):
+    import torch
+
+    assert page.result.missing_keys == ["3.weight", "3.bias"]
+    assert page.result.unexpected_keys == ["2.weight", "2.bias"]
+    assert torch.equal(page.shifted[0].weight, page.mlp[0].weight)  # the match was loaded
+    assert not torch.equal(page.shifted[3].weight, page.mlp[2].weight)  # the shifted one not
+
+
+def test_batch_norm_left_in_training_mode_learns_from_evaluation_data(page):
+    import torch
+    from torch import nn
+
+    norm = nn.BatchNorm1d(1)  # training mode, as after construction
+    with torch.no_grad():
+        norm(page.data)  # an "evaluation" pass that forgot eval()
+    assert norm.running_mean.item() != 0.0 and norm.num_batches_tracked.item() == 1
