@@ -14,7 +14,21 @@
 # # Tutorial: a first model
 #
 # A model is a function with adjustable numbers in it; training adjusts them to make a loss
-# smaller. This tutorial does that for the smallest model there is, a straight line
+# smaller.
+#
+# **What you will learn**
+#
+# - what a model, its parameters and a loss are;
+# - how to get the gradient of the loss from TensorFlow's and PyTorch's autodiff;
+# - how to write a training loop that takes plain gradient-descent steps;
+# - how to check a fit against the exact least-squares answer, and plot it.
+#
+# **What you need first**
+#
+# - [Tensors](../tensors/) and [tensor operations](../tensor-ops/);
+# - [Automatic differentiation](../autodiff/): `tf.GradientTape` and `loss.backward()`.
+#
+# This tutorial trains the smallest model there is, a straight line
 # *y = w·x + b*, in TensorFlow and in PyTorch. Each framework computes the gradient of the
 # loss for us (automatic differentiation), and we take plain gradient-descent steps by hand.
 # At the end both fits are checked against the exact least-squares answer.

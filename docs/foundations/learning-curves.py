@@ -14,7 +14,24 @@
 # # Tutorial: learning curves and generalization
 #
 # A model is trained on some examples but used on others, so the number that matters is
-# how well it does on data it never trained on. The training loss cannot tell us that:
+# how well it does on data it never trained on.
+#
+# **What you will learn**
+#
+# - why data is split into training, validation and test sets, and what each one is for;
+# - how to train on mini-batches over epochs, in Keras with `fit` and in PyTorch with a loop;
+# - how to read learning curves, and how overfitting shows in them;
+# - two cures for overfitting: early stopping in Keras and weight decay in PyTorch.
+#
+# **What you need first**
+#
+# The earlier pages of the Foundations path: [Tensors](../tensors/),
+# [tensor operations](../tensor-ops/), [automatic differentiation](../autodiff/), the
+# [first-model tutorial](../first-model/), [gradient descent](../gradient-descent/) and
+# [your first neural network](../first-network/) (`keras.Sequential`, `torch.nn`,
+# cross-entropy and accuracy).
+#
+# The training loss cannot tell how well a model does on new data:
 # a model with enough weights can keep lowering it by memorising the training examples.
 # This tutorial holds part of the data out, trains on mini-batches in Keras and in
 # PyTorch, and records the loss and accuracy on both parts after every epoch: the

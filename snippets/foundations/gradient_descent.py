@@ -16,28 +16,71 @@ targets = (features @ true_w + true_b + noise).astype(np.float32)
 design = np.hstack([features, np.ones((256, 1), np.float32)])
 exact, *_ = np.linalg.lstsq(design, targets, rcond=None)
 print("least squares:", exact.round(3))
-
-
-# The loss's Hessian is constant: 2/n · designᵀ·design. Gradient descent
-# converges only for learning rates below 2 / λ_max, where λ_max is its
-# largest eigenvalue.
-def hessian_eigenvalues(x):
-    """Eigenvalues, ascending, of the loss's Hessian for the inputs x."""
-    with_ones = np.hstack([x, np.ones((len(x), 1), np.float32)])
-    return np.linalg.eigvalsh(2 / len(x) * with_ones.T @ with_ones)
-
-
-eigenvalues = hessian_eigenvalues(features)
-critical_lr = 2 / eigenvalues.max()
-print("Hessian eigenvalues:", eigenvalues.round(3))
-print(f"critical learning rate: {critical_lr:.3f}")
 # --8<-- [end:data]
 
 
-# --8<-- [start:tf_by_hand]
+# --8<-- [start:gradient_check]
+def numpy_loss(params):
+    """The mean squared error of x·w + b, for params = (w1, w2, w3, b)."""
+    return np.mean((design.astype(np.float64) @ params - targets) ** 2)
+
+
+start = np.zeros(4)  # every fit below starts from w = 0, b = 0
+# 1. A formula derived by hand: the gradient of the mean squared error.
+by_formula = 2 / len(targets) * design.T @ (design @ start - targets)
+# 2. Finite differences: nudge one parameter at a time by ±h.
+h = 1e-4
+by_differences = np.array(
+    [(numpy_loss(start + h * e) - numpy_loss(start - h * e)) / (2 * h)
+     for e in np.eye(4)]
+)
+print("formula:           ", by_formula.round(4))
+print("finite differences:", by_differences.round(4))
+# --8<-- [end:gradient_check]
+
+
+# --8<-- [start:tf_gradient]
 import tensorflow as tf
 
+# 3. Autodiff: the way to get gradients; the two above only check it.
+w = tf.Variable(tf.zeros([3]))
+b = tf.Variable(0.0)
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean((tf.linalg.matvec(features, w) + b - targets) ** 2)
+dw, db = tape.gradient(loss, [w, b])
+tf_gradient = np.append(dw.numpy(), db.numpy())
+print("autodiff:          ", tf_gradient.round(4))
+print(f"max |difference| from the formula: "
+      f"{np.abs(tf_gradient - by_formula).max():.1e}, "
+      f"from finite differences: "
+      f"{np.abs(tf_gradient - by_differences).max():.1e}")
+# --8<-- [end:tf_gradient]
 
+
+# --8<-- [start:torch_gradient]
+import torch
+
+# 3. Autodiff: the way to get gradients; the two above only check it.
+x, y = torch.from_numpy(features), torch.from_numpy(targets)
+w = torch.zeros(3, requires_grad=True)
+b = torch.zeros((), requires_grad=True)
+loss = ((x @ w + b - y) ** 2).mean()
+# torch.autograd.grad returns the gradients...
+# (retain_graph keeps the record for the backward() call below.)
+dw, db = torch.autograd.grad(loss, [w, b], retain_graph=True)
+pt_gradient = np.append(dw.numpy(), db.item())
+print("autodiff:          ", pt_gradient.round(4))
+print(f"max |difference| from the formula: "
+      f"{np.abs(pt_gradient - by_formula).max():.1e}, "
+      f"from finite differences: "
+      f"{np.abs(pt_gradient - by_differences).max():.1e}")
+# ...loss.backward() computes the same and stores it in .grad instead.
+loss.backward()
+print("the same in .grad: ", np.append(w.grad.numpy(), b.grad.item()).round(4))
+# --8<-- [end:torch_gradient]
+
+
+# --8<-- [start:tf_by_hand]
 def tf_fit_by_hand(features, targets, learning_rate, max_steps=100, tol=1e-4):
     """Gradient descent. Returns the parameters and what happened."""
     x, y = tf.constant(features), tf.constant(targets)
@@ -65,9 +108,6 @@ print("max |difference|:", f"{np.abs(tf_params - exact).max():.1e}")
 
 
 # --8<-- [start:torch_by_hand]
-import torch
-
-
 def torch_fit_by_hand(features, targets, learning_rate, max_steps=100,
                       tol=1e-4):
     """Gradient descent. Returns the parameters and what happened."""
@@ -93,6 +133,23 @@ pt_params, pt_status = torch_fit_by_hand(features, targets, learning_rate=0.3)
 print("PyTorch:", pt_params.round(3), pt_status)
 print("max |difference|:", f"{np.abs(pt_params - exact).max():.1e}")
 # --8<-- [end:torch_by_hand]
+
+
+# --8<-- [start:curvature]
+# The loss is a quadratic, so its Hessian is the same everywhere:
+# 2/n · designᵀ·design. Gradient descent converges only for learning
+# rates below 2 / λ_max, where λ_max is its largest eigenvalue.
+def hessian_eigenvalues(x):
+    """Eigenvalues, ascending, of the loss's Hessian for the inputs x."""
+    with_ones = np.hstack([x, np.ones((len(x), 1), np.float32)])
+    return np.linalg.eigvalsh(2 / len(x) * with_ones.T @ with_ones)
+
+
+eigenvalues = hessian_eigenvalues(features)
+critical_lr = 2 / eigenvalues.max()
+print("Hessian eigenvalues:", eigenvalues.round(3))
+print(f"critical learning rate: {critical_lr:.3f}")
+# --8<-- [end:curvature]
 
 # --8<-- [start:tf_learning_rate]
 for lr in [0.01, 0.1, 0.5, 0.9 * critical_lr, 1.1 * critical_lr]:
@@ -121,27 +178,34 @@ import keras
 
 
 def tf_fit(features, targets, optimizer, steps):
-    """The same model, with a Keras optimizer doing the update."""
+    """The same model, with a Keras optimizer doing the update.
+
+    Returns the parameters after every step, one row per step."""
     x, y = tf.constant(features), tf.constant(targets)
     w = tf.Variable(tf.zeros([x.shape[1]]))
     b = tf.Variable(0.0)
+    path = []
     for _ in range(steps):
         with tf.GradientTape() as tape:
             loss = tf.reduce_mean((tf.linalg.matvec(x, w) + b - y) ** 2)
         grads = tape.gradient(loss, [w, b])
         optimizer.apply_gradients(zip(grads, [w, b], strict=True))
-    return np.append(w.numpy(), b.numpy())
+        path.append(np.append(w.numpy(), b.numpy()))
+    return np.array(path)
 
 
+checkpoints = [10, 30, 50, 100, 150]
+print("max |difference| after", ", ".join(map(str, checkpoints)), "steps")
 tf_errors = {}
 for name, optimizer in [
     ("SGD", keras.optimizers.SGD(learning_rate=0.3)),
     ("SGD momentum", keras.optimizers.SGD(learning_rate=0.05, momentum=0.9)),
     ("Adam", keras.optimizers.Adam(learning_rate=0.05)),
 ]:
-    params = tf_fit(features, targets, optimizer, steps=150)
-    tf_errors[name] = np.abs(params - exact).max()
-    print(f"{name}: max |difference| {tf_errors[name]:.1e}")
+    path = tf_fit(features, targets, optimizer, steps=150)
+    tf_errors[name] = np.abs(path - exact).max(axis=1)  # one per step
+    shown = [f"{tf_errors[name][k - 1]:.1e}" for k in checkpoints]
+    print(f"{name:>12}:", "  ".join(shown))
 # --8<-- [end:tf_optimizer]
 
 # --8<-- [start:tf_scaled]
@@ -164,7 +228,7 @@ for name, optimizer in [
     ("SGD", keras.optimizers.SGD(learning_rate=0.3)),
     ("Adam", keras.optimizers.Adam(learning_rate=0.05)),
 ]:
-    params = tf_fit(stretched, targets, optimizer, steps=150)
+    params = tf_fit(stretched, targets, optimizer, steps=150)[-1]
     print(f"{name}: loss {stretched_loss(params)}")
 print(f"least squares: loss {np.mean((design @ exact - targets) ** 2):.4f}")
 # --8<-- [end:tf_scaled]
@@ -172,28 +236,35 @@ print(f"least squares: loss {np.mean((design @ exact - targets) ** 2):.4f}")
 
 # --8<-- [start:torch_optimizer]
 def torch_fit(features, targets, make_optimizer, steps):
-    """The same model, with a torch.optim optimizer doing the update."""
+    """The same model, with a torch.optim optimizer doing the update.
+
+    Returns the parameters after every step, one row per step."""
     x, y = torch.from_numpy(features), torch.from_numpy(targets)
     w = torch.zeros(x.shape[1], requires_grad=True)
     b = torch.zeros((), requires_grad=True)
     optimizer = make_optimizer([w, b])  # an optimizer owns its parameters
+    path = []
     for _ in range(steps):
         optimizer.zero_grad()  # .grad accumulates: reset it every step
         loss = ((x @ w + b - y) ** 2).mean()
         loss.backward()
         optimizer.step()
-    return np.append(w.detach().numpy(), b.item())
+        path.append(np.append(w.detach().numpy(), b.item()))
+    return np.array(path)
 
 
+checkpoints = [10, 30, 50, 100, 150]
+print("max |difference| after", ", ".join(map(str, checkpoints)), "steps")
 pt_errors = {}
 for name, make_optimizer in [
     ("SGD", lambda p: torch.optim.SGD(p, lr=0.3)),
     ("SGD momentum", lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9)),
     ("Adam", lambda p: torch.optim.Adam(p, lr=0.05)),
 ]:
-    params = torch_fit(features, targets, make_optimizer, steps=150)
-    pt_errors[name] = np.abs(params - exact).max()
-    print(f"{name}: max |difference| {pt_errors[name]:.1e}")
+    path = torch_fit(features, targets, make_optimizer, steps=150)
+    pt_errors[name] = np.abs(path - exact).max(axis=1)  # one per step
+    shown = [f"{pt_errors[name][k - 1]:.1e}" for k in checkpoints]
+    print(f"{name:>12}:", "  ".join(shown))
 # --8<-- [end:torch_optimizer]
 
 # --8<-- [start:torch_scaled]
@@ -216,7 +287,7 @@ for name, make_optimizer in [
     ("SGD", lambda p: torch.optim.SGD(p, lr=0.3)),
     ("Adam", lambda p: torch.optim.Adam(p, lr=0.05)),
 ]:
-    params = torch_fit(stretched, targets, make_optimizer, steps=150)
+    params = torch_fit(stretched, targets, make_optimizer, steps=150)[-1]
     print(f"{name}: loss {stretched_loss(params)}")
 print(f"least squares: loss {np.mean((design @ exact - targets) ** 2):.4f}")
 # --8<-- [end:torch_scaled]
@@ -279,40 +350,50 @@ for lr, path in pt_paths.items():
 
 # --8<-- [start:tf_exercise_3]
 def tf_descend_with(optimizer, steps):
-    """The same steps on f(w) = (w − 3)², by a Keras optimizer."""
+    """The same steps on f(w) = (w − 3)², by a Keras optimizer; w after each."""
     w = tf.Variable(0.0)
+    path = []
     for _ in range(steps):
         with tf.GradientTape() as tape:
             loss = (w - 3.0) ** 2
         optimizer.apply_gradients([(tape.gradient(loss, w), w)])
-    return float(w.numpy())
+        path.append(float(w.numpy()))
+    return path
 
 
 tf_plain = tf_descend_with(keras.optimizers.SGD(learning_rate=0.1), 20)
 tf_heavy = tf_descend_with(
     keras.optimizers.SGD(learning_rate=0.1, momentum=0.9), 20
 )
-print(f"SGD: w = {tf_plain:.4f} (by hand: {tf_path[-1]:.4f})")
-print(f"SGD with momentum 0.9: w = {tf_heavy:.4f}")
+print(f"SGD: w = {tf_plain[-1]:.4f} (by hand: {tf_path[-1]:.4f})")
+print(f"SGD with momentum 0.9: w = {tf_heavy[-1]:.4f}")
+# Where the momentum run went, step by step (the minimum is at 3):
+print("steps 1-10: ", np.round(tf_heavy[:10], 2))
+print("steps 11-20:", np.round(tf_heavy[10:], 2))
 # --8<-- [end:tf_exercise_3]
 
 
 # --8<-- [start:torch_exercise_3]
 def torch_descend_with(make_optimizer, steps):
-    """The same steps on f(w) = (w − 3)², by a torch.optim optimizer."""
+    """The same steps on f(w) = (w − 3)², by a torch.optim optimizer; w after each."""
     w = torch.zeros((), requires_grad=True)
     optimizer = make_optimizer([w])
+    path = []
     for _ in range(steps):
         optimizer.zero_grad()
         ((w - 3.0) ** 2).backward()
         optimizer.step()
-    return w.item()
+        path.append(w.item())
+    return path
 
 
 pt_plain = torch_descend_with(lambda p: torch.optim.SGD(p, lr=0.1), 20)
 pt_heavy = torch_descend_with(
     lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9), 20
 )
-print(f"SGD: w = {pt_plain:.4f} (by hand: {pt_path[-1]:.4f})")
-print(f"SGD with momentum 0.9: w = {pt_heavy:.4f}")
+print(f"SGD: w = {pt_plain[-1]:.4f} (by hand: {pt_path[-1]:.4f})")
+print(f"SGD with momentum 0.9: w = {pt_heavy[-1]:.4f}")
+# Where the momentum run went, step by step (the minimum is at 3):
+print("steps 1-10: ", np.round(pt_heavy[:10], 2))
+print("steps 11-20:", np.round(pt_heavy[10:], 2))
 # --8<-- [end:torch_exercise_3]

@@ -233,6 +233,22 @@ print(weights_pt.add(1).data_ptr() == address)  # no underscore: a new tensor
 print(weights_pt)
 # --8<-- [end:torch_inplace]
 
+# --8<-- [start:tf_constructor]
+print(tf.zeros([5, 5]).shape, tf.constant([5, 5]).numpy())
+try:
+    tf.Tensor(5, 5)  # tensors come from operations, not this class
+except TypeError as err:
+    print("TypeError:", err)
+# --8<-- [end:tf_constructor]
+
+# --8<-- [start:torch_constructor]
+odd = torch.Tensor(5, 5)  # two ints: read as a shape, memory not set
+print(odd.shape, odd.dtype)  # its values are whatever the memory held
+print(torch.tensor([5, 5]))  # data, with the inferred dtype
+print(torch.Tensor([5, 5]))  # data too, but always the default float
+print(torch.zeros(5, 5).sum(), torch.empty(5, 5).shape)
+# --8<-- [end:torch_constructor]
+
 # --8<-- [start:tf_tape_assign]
 source = tf.constant(3.0)
 state = tf.Variable(0.0)
@@ -270,22 +286,6 @@ hidden.add_(1)  # so overwriting `hidden` is harmless here
 shifted.sum().backward()
 print(inputs.grad)  # d/dx of sum(2x + 1)
 # --8<-- [end:torch_autograd_inplace]
-
-# --8<-- [start:tf_constructor]
-print(tf.zeros([5, 5]).shape, tf.constant([5, 5]).numpy())
-try:
-    tf.Tensor(5, 5)  # tensors come from operations, not this class
-except TypeError as err:
-    print("TypeError:", err)
-# --8<-- [end:tf_constructor]
-
-# --8<-- [start:torch_constructor]
-odd = torch.Tensor(5, 5)  # two ints: read as a shape, memory not set
-print(odd.shape, odd.dtype)  # its values are whatever the memory held
-print(torch.tensor([5, 5]))  # data, with the inferred dtype
-print(torch.Tensor([5, 5]))  # data too, but always the default float
-print(torch.zeros(5, 5).sum(), torch.empty(5, 5).shape)
-# --8<-- [end:torch_constructor]
 
 # --8<-- [start:tf_exercise_1]
 logits = tf.constant([[2.0, 1.0, 0.1], [1.0, 3.0, 0.0]])

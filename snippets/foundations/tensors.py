@@ -86,17 +86,7 @@ print(tf.concat([x, x], axis=0).shape, tf.stack([x, x]).shape)
 x_pt = torch.arange(12).reshape(3, 4)
 print(x_pt.shape, x_pt.ndim, x_pt.numel())
 print(x_pt.reshape(2, -1).shape)
-# A transpose is a view of the same memory with swapped strides.
-print(x_pt.T.shape, x_pt.t().is_contiguous())
-# reshape shares memory when the layout allows it and copies otherwise;
-# view never copies, so it refuses the transposed layout.
-for name, source in [("x_pt", x_pt), ("x_pt.t()", x_pt.t())]:
-    shares = source.reshape(12).data_ptr() == x_pt.data_ptr()
-    print(f"{name}.reshape(12) shares memory with x_pt: {shares}")
-try:
-    x_pt.t().view(12)
-except RuntimeError as err:
-    print("RuntimeError:", str(err).split(" (")[0])
+print(x_pt.T.shape)
 print(x_pt.unsqueeze(0).shape, torch.zeros(1, 3, 1).squeeze().shape)
 print(torch.cat([x_pt, x_pt]).shape, torch.stack([x_pt, x_pt]).shape)
 # --8<-- [end:torch_shapes]
@@ -140,13 +130,6 @@ print(table_pt.shape)
 print(table_pt)
 expanded = row_pt.expand(2, 4)  # a view: no data is copied
 print(expanded)
-# Stride 0 along the new axis: both rows read the same 4 numbers.
-print(expanded.stride(), expanded.data_ptr() == row_pt.data_ptr())
-# Making it contiguous writes the repeated rows out: a copy.
-print(
-    expanded.contiguous().stride(),
-    expanded.contiguous().data_ptr() == row_pt.data_ptr(),
-)
 # --8<-- [end:torch_broadcast]
 
 # --8<-- [start:tf_mutation]
@@ -227,6 +210,30 @@ product_pt = torch.ones(2, 3, device=device) @ torch.ones(3, 2, device=device)
 print(device, product_pt.device)
 print(product_pt.cpu().numpy())  # .numpy() needs a CPU tensor
 # --8<-- [end:torch_device]
+
+# --8<-- [start:torch_views]
+# x_pt is 3×4, row after row: one step down a column skips 4 elements.
+print(x_pt.stride())
+# A transpose is a view of the same memory with swapped strides.
+print(x_pt.t().stride(), x_pt.t().is_contiguous())
+print(x_pt.t().data_ptr() == x_pt.data_ptr())  # the same first element
+# reshape shares memory when the layout allows it and copies otherwise;
+# view never copies, so it refuses the transposed layout.
+for name, source in [("x_pt", x_pt), ("x_pt.t()", x_pt.t())]:
+    shares = source.reshape(12).data_ptr() == x_pt.data_ptr()
+    print(f"{name}.reshape(12) shares memory with x_pt: {shares}")
+try:
+    x_pt.t().view(12)
+except RuntimeError as err:
+    print("RuntimeError:", str(err).split(" (")[0])
+# expand: stride 0 along the new axis, both rows read the same 4 numbers.
+print(expanded.stride(), expanded.data_ptr() == row_pt.data_ptr())
+# Making it contiguous writes the repeated rows out: a copy.
+print(
+    expanded.contiguous().stride(),
+    expanded.contiguous().data_ptr() == row_pt.data_ptr(),
+)
+# --8<-- [end:torch_views]
 
 # --8<-- [start:tf_exercise_1]
 images = tf.reshape(tf.range(24), [2, 3, 4])  # two 3×4 "images"

@@ -35,12 +35,64 @@ def test_critical_learning_rate_from_a_finite_difference_hessian(tf_page):
 
 def test_tf_fits_reach_least_squares(tf_page):
     assert np.abs(tf_page.tf_params - tf_page.exact).max() < TOL
-    assert len(tf_page.tf_errors) == 3 and max(tf_page.tf_errors.values()) < TOL
+    assert len(tf_page.tf_errors) == 3 and max(e[-1] for e in tf_page.tf_errors.values()) < TOL
 
 
 def test_torch_fits_reach_least_squares(torch_page):
     assert np.abs(torch_page.pt_params - torch_page.exact).max() < TOL
-    assert len(torch_page.pt_errors) == 3 and max(torch_page.pt_errors.values()) < TOL
+    assert len(torch_page.pt_errors) == 3 and max(e[-1] for e in torch_page.pt_errors.values()) < TOL
+
+
+def check_three_ways_agree(autodiff, page):
+    """Autodiff, the hand-derived formula and finite differences give one gradient."""
+    np.testing.assert_allclose(page.by_differences, page.by_formula, atol=1e-6)
+    np.testing.assert_allclose(autodiff, page.by_formula, atol=1e-5)
+    # The formula is the gradient at the start, not just any vector: one step along it
+    # lowers the loss, and it vanishes at the least-squares answer.
+    assert page.numpy_loss(page.start - 0.1 * page.by_formula) < page.numpy_loss(page.start)
+    at_exact = 2 / 256 * page.design.T.astype(np.float64) @ (page.design @ page.exact - page.targets)
+    assert np.abs(at_exact).max() < 1e-5
+
+
+def test_tf_gradient_by_autodiff_matches_the_checks(tf_page):
+    check_three_ways_agree(tf_page.tf_gradient, tf_page)
+
+
+def test_torch_gradient_by_autodiff_matches_the_checks_and_grad(torch_page):
+    check_three_ways_agree(torch_page.pt_gradient, torch_page)
+    np.testing.assert_array_equal(torch_page.w.grad.numpy(), torch_page.pt_gradient[:3])
+    assert torch_page.b.grad.item() == torch_page.pt_gradient[3]
+
+
+MOMENTUM_LR, BETA = 0.05, 0.9
+
+
+def check_why_momentum_ends_further(errors, eigenvalues):
+    """The page's explanation of the momentum row, number by number."""
+    sgd, momentum = errors["SGD"], errors["SGD momentum"]
+    assert len(sgd) == len(momentum) == 150
+    # Momentum ends further from the least-squares answer than plain SGD.
+    assert momentum[-1] > 1000 * sgd[-1]
+    # Plain SGD at lr 0.3: factors between 0.25 and 0.54, all positive: no overshoot.
+    factors = 1 - 0.3 * eigenvalues
+    assert factors.min() == pytest.approx(0.25, abs=0.005) and factors.max() == pytest.approx(0.54, abs=0.005)
+    # By step 30 it sits at float32's rounding of the answer and stays there.
+    assert sgd[29] < 1e-7 and np.all(sgd[29:] == sgd[29])
+    # Every direction is underdamped at lr 0.05, β = 0.9: (1 + β − lr·λ)² < 4β.
+    assert np.all((1 + BETA - MOMENTUM_LR * eigenvalues) ** 2 < 4 * BETA)
+    # ...so the error shrinks by about √β ≈ 0.95 per step, whatever λ is.
+    per_step = (momentum[149] / momentum[49]) ** (1 / 100)
+    assert per_step == pytest.approx(np.sqrt(BETA), abs=0.01)
+    # "20 steps divide it by about 3": from step 10 to 30 and from 30 to 50.
+    assert 2.5 < momentum[9] / momentum[29] < 3.5 and 2.5 < momentum[29] / momentum[49] < 3.5
+
+
+def test_tf_why_momentum_ends_further_from_the_minimum(tf_page):
+    check_why_momentum_ends_further(tf_page.tf_errors, tf_page.eigenvalues)
+
+
+def test_torch_why_momentum_ends_further_from_the_minimum(torch_page):
+    check_why_momentum_ends_further(torch_page.pt_errors, torch_page.eigenvalues)
 
 
 def test_keras_sgd_takes_the_hand_written_steps(tf_page):
@@ -49,7 +101,7 @@ def test_keras_sgd_takes_the_hand_written_steps(tf_page):
     # Same learning rate, same number of steps: same parameters.
     page = tf_page
     hand, _ = page.tf_fit_by_hand(page.features, page.targets, 0.3, max_steps=10, tol=0.0)
-    builtin = page.tf_fit(page.features, page.targets, keras.optimizers.SGD(learning_rate=0.3), steps=10)
+    builtin = page.tf_fit(page.features, page.targets, keras.optimizers.SGD(learning_rate=0.3), steps=10)[-1]
     np.testing.assert_allclose(hand, builtin, rtol=1e-5)
 
 
@@ -58,7 +110,7 @@ def test_torch_sgd_takes_the_hand_written_steps(torch_page):
 
     page = torch_page
     hand, _ = page.torch_fit_by_hand(page.features, page.targets, 0.3, max_steps=10, tol=0.0)
-    builtin = page.torch_fit(page.features, page.targets, lambda p: torch.optim.SGD(p, lr=0.3), steps=10)
+    builtin = page.torch_fit(page.features, page.targets, lambda p: torch.optim.SGD(p, lr=0.3), steps=10)[-1]
     np.testing.assert_allclose(hand, builtin, rtol=1e-5)
 
 
@@ -82,9 +134,20 @@ def exercise_checks(path, paths, plain, heavy):
         np.testing.assert_allclose(lr_path, descend_numpy(lr, 6), rtol=1e-5)
     assert abs(paths[0.9][-1] - 3) < abs(paths[0.9][0] - 3)  # converges, oscillating
     assert abs(paths[1.1][-1] - 3) > abs(paths[1.1][0] - 3)  # diverges
-    assert plain == pytest.approx(path[-1], rel=1e-6)
-    assert heavy == pytest.approx(descend_numpy(0.1, 20, momentum=0.9)[-1], rel=1e-5)
-    assert abs(heavy - 3) > abs(plain - 3)  # momentum does not help here
+    np.testing.assert_allclose(plain, path, rtol=1e-6)
+    np.testing.assert_allclose(heavy, descend_numpy(0.1, 20, momentum=0.9), rtol=1e-5)
+    heavy = np.array(heavy)
+    assert abs(heavy[-1] - 3) > abs(plain[-1] - 3)  # momentum does not help here
+    # The explanation: past 3 at step 4, highest at step 6, lowest at step 13, past 3 by 17.
+    assert heavy[2] < 3 < heavy[3]
+    assert heavy.argmax() == 5 and heavy[5] == pytest.approx(5.13, abs=0.005)
+    assert heavy[6:].argmin() + 6 == 12 and heavy[12] == pytest.approx(1.50, abs=0.005)
+    assert heavy[15] < 3 < heavy[16]
+    assert np.all(np.diff(plain) > 0) and plain[-1] < 3  # plain SGD never overshoots
+    # Underdamped, (1 + 0.9 − 0.1·2)² = 2.89 < 3.6: the swings shrink by √0.9 per step.
+    assert (1 + 0.9 - 0.1 * 2) ** 2 < 4 * 0.9
+    swing = abs(heavy[12] - 3) / abs(heavy[5] - 3)  # seven steps apart
+    assert swing == pytest.approx(np.sqrt(0.9) ** 7, rel=0.05)
 
 
 def test_tf_exercise_solutions(tf_page):
