@@ -69,7 +69,7 @@ def shard(model):
 
 
 def sharded_model():
-    """The model built without memory for its weights, then sharded and filled in."""
+    """The model built without memory for its weights, sharded, filled in."""
     with torch.device("meta"):  # parameters with shapes but no data
         model = make_model()
     shard(model)
@@ -143,21 +143,8 @@ def resume(model, optimizer, folder):
 from torch.nn.parallel import DistributedDataParallel
 
 
-def join_process_group(attempt):
-    """Join the group through torchrun's store, in a namespace per attempt."""
-    env = os.environ  # torchrun describes the job in the environment
-    store = dist.TCPStore(env["MASTER_ADDR"], int(env["MASTER_PORT"]))
-    dist.init_process_group(
-        "gloo",
-        store=dist.PrefixStore(f"attempt-{attempt}", store),
-        rank=int(env["RANK"]),
-        world_size=int(env["WORLD_SIZE"]),
-        timeout=timedelta(seconds=60),  # give up waiting for a lost rank
-    )
-
-
 def train(out_dir, attempt, ddp, fail_at):
-    """Train the sharded model, checkpointing as it goes; the models live only here."""
+    """Train, checkpointing as it goes; the models live only in here."""
     rank, world_size = dist.get_rank(), dist.get_world_size()
     model = sharded_model()
     optimizer = make_optimizer(model)
@@ -189,7 +176,9 @@ def train(out_dir, attempt, ddp, fail_at):
 def worker(out_dir, ddp=False, fail_at=None):
     """One rank: join the group, train, then leave it together."""
     attempt = int(os.environ["TORCHELASTIC_RESTART_COUNT"])  # from torchrun
-    join_process_group(attempt)
+    # torchrun put RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT in the
+    # environment, which init_process_group reads (init_method "env://").
+    dist.init_process_group("gloo", timeout=timedelta(seconds=60))
     train(out_dir, attempt, ddp, fail_at)
     dist.barrier()  # every rank has finished and saved before any leaves
     dist.destroy_process_group()
@@ -241,7 +230,13 @@ def demonstration():
 
     def run_launchers(commands, log_dir, timeout=120, grace=60):
         """Start launchers together; wait for all; if one fails, stop all."""
-        env = dict(os.environ, OMP_NUM_THREADS="1", GLOO_SOCKET_IFNAME="lo")
+        env = dict(
+            os.environ,
+            OMP_NUM_THREADS="1",
+            GLOO_SOCKET_IFNAME="lo",
+            # A new store for the workers at every restart (see the page).
+            TORCH_DISABLE_SHARE_RDZV_TCP_STORE="1",
+        )
         logs = [Path(log_dir, f"launcher{i}") for i in range(len(commands))]
         launchers = []
         try:
@@ -337,7 +332,8 @@ def demonstration():
 
     options = node("node0.example.com:29400", "job42")
     script = shlex.join([*WORKER, "/shared/job42"])
-    print(" \\\n    ".join(["torchrun", *options, script]))
+    launcher = "TORCH_DISABLE_SHARE_RDZV_TCP_STORE=1 torchrun"
+    print(" \\\n    ".join([launcher, *options, script]))
     # --8<-- [end:real_hosts]
 
     # --8<-- [start:elastic]
