@@ -43,7 +43,8 @@ def train_ddp(rank, world_size):
     data = dataset()
     sampler = DistributedSampler(data, world_size, rank, shuffle=True, seed=0)
     # 16 rows, 2 ranks: each rank gets 8 rows of every epoch, one batch
-    loader = DataLoader(data, batch_size=len(data) // world_size, sampler=sampler)
+    batch_size = len(data) // world_size
+    loader = DataLoader(data, batch_size=batch_size, sampler=sampler)
     train(model, loader)
     return {k: v.detach().clone() for k, v in model.module.state_dict().items()}
 

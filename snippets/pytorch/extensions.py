@@ -131,7 +131,8 @@ torch.autograd.gradcheck(NumpyCorrelate.apply, (x, k))  # raises if wrong
 
 def conv1d(x, kernel):
     """PyTorch's own correlation, to compare with."""
-    return nn.functional.conv1d(x.view(1, 1, -1), kernel.view(1, 1, -1)).flatten()
+    signal, weight = x.view(1, 1, -1), kernel.view(1, 1, -1)
+    return nn.functional.conv1d(signal, weight).flatten()
 
 
 ours = NumpyCorrelate.apply(x, k)
@@ -175,11 +176,13 @@ print(layer(signal).detach(), layer.kernel.grad)
 # fullgraph=True: one graph or an error; "eager" runs it without codegen
 captured = torch.compile(layer, fullgraph=True, backend="eager")
 compiled_gap = (captured(signal) - layer(signal)).abs().max().item()
-(eager_kernel_grad,) = torch.autograd.grad(layer(signal).pow(2).sum(), layer.kernel)
+eager_loss = layer(signal).pow(2).sum()
+(eager_kernel_grad,) = torch.autograd.grad(eager_loss, layer.kernel)
 (compiled_kernel_grad,) = torch.autograd.grad(
     captured(signal).pow(2).sum(), layer.kernel  # backward through the capture
 )
-compiled_grad_gap = (compiled_kernel_grad - eager_kernel_grad).abs().max().item()
+compiled_grad_gap = compiled_kernel_grad - eager_kernel_grad
+compiled_grad_gap = compiled_grad_gap.abs().max().item()
 print(f"compiled in one graph, largest difference: {compiled_gap:.1e}, "
       f"in the kernel's gradient: {compiled_grad_gap:.1e}")
 # --8<-- [end:numpy_function]
@@ -219,12 +222,15 @@ op_out = correlate(x, k)
 op_grads = torch.autograd.grad(op_out.sum(), (x, k))
 op_gap = (op_out - conv).abs().max().item()
 op_grad_gap = max(
-    (g - c).abs().max().item() for g, c in zip(op_grads, conv_grads, strict=True)
+    (g - c).abs().max().item()
+    for g, c in zip(op_grads, conv_grads, strict=True)
 )
 print(f"largest difference from conv1d: {op_gap:.1e}, "
       f"in the gradients: {op_grad_gap:.1e}")
 
-torch.autograd.gradgradcheck(correlate, (x, k))  # second derivatives: raises if wrong
-penalty_gap = (penalty_grad(correlate) - penalty_grad(conv1d)).abs().max().item()
+# Second derivatives: gradgradcheck raises if they are wrong.
+torch.autograd.gradgradcheck(correlate, (x, k))
+penalty_gap = penalty_grad(correlate) - penalty_grad(conv1d)
+penalty_gap = penalty_gap.abs().max().item()
 print(f"gradient penalty's gradient, difference from conv1d: {penalty_gap:.1e}")
 # --8<-- [end:custom_op]

@@ -80,7 +80,9 @@ def regression_data(seed, n=256):
     return x, x @ true_weights
 
 
-def hogwild_train(model, rank, start_line, progress, overlap, steps=500, lr=0.05):
+def hogwild_train(
+    model, rank, start_line, progress, overlap, steps=500, lr=0.05
+):
     """Runs in each process: SGD on its own data, on the shared weights.
 
     progress[rank] counts this process's steps; overlap[rank] counts the

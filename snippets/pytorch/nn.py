@@ -61,7 +61,8 @@ for registered in (False, True):
     stack = Stack(registered)
     count = sum(p.numel() for p in stack.parameters())
     kind = "nn.ModuleList" if registered else "plain list   "
-    print(f"{kind}: {count} parameters, {len(stack.state_dict())} state_dict entries")
+    entries = len(stack.state_dict())
+    print(f"{kind}: {count} parameters, {entries} state_dict entries")
 # --8<-- [end:containers]
 
 # --8<-- [start:params_buffers]

@@ -12,18 +12,24 @@ from torch.utils.data import DataLoader, TensorDataset
 
 torch.manual_seed(0)  # the same initial weights and batch order on every run
 # A GPU (or another accelerator) if this machine has one, else the CPU:
-device = torch.accelerator.current_accelerator(check_available=True) or torch.device("cpu")
+device = torch.accelerator.current_accelerator(check_available=True)
+device = device or torch.device("cpu")  # None when there is no accelerator
 
 digits = load_digits()  # 1,797 images of 8x8 pixels, labels 0-9
 x = torch.tensor(digits.data / 16.0, dtype=torch.float32)  # pixels in 0..1
 y = torch.tensor(digits.target)
-x_train, x_test, y_train, y_test = train_test_split(
-    x, y, test_size=0.25, random_state=0, stratify=y
+# Stratified splits keep the ten digits in the same proportions in every part.
+x_rest, x_test, y_rest, y_test = train_test_split(
+    x, y, test_size=0.2, random_state=0, stratify=y
+)
+x_train, x_val, y_train, y_val = train_test_split(
+    x_rest, y_rest, test_size=0.2, random_state=0, stratify=y_rest
 )
 train_loader = DataLoader(
     TensorDataset(x_train, y_train), batch_size=32, shuffle=True
 )
-print("training images:", len(x_train), "test images:", len(x_test))
+sizes = len(x_train), len(x_val), len(x_test)
+print("images for training, validation and test:", sizes)
 # --8<-- [end:data]
 
 
@@ -59,8 +65,8 @@ for epoch in range(1, 11):
         total += loss.item() * len(images)
     if epoch % 2 == 0:
         mean_loss = total / len(x_train)
-        test = accuracy(model, x_test, y_test)
-        print(f"epoch {epoch:2}: loss {mean_loss:.3f}, test accuracy {test:.3f}")
+        val = accuracy(model, x_val, y_val)
+        print(f"epoch {epoch:2}: loss {mean_loss:.3f}, validation {val:.3f}")
 # --8<-- [end:train]
 
 
@@ -73,6 +79,7 @@ with tempfile.TemporaryDirectory() as folder:
     torch.save(model.state_dict(), path)  # the weights, by name
     restored = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
     restored.load_state_dict(torch.load(path, map_location="cpu"))
-restored.to(device)
-print(f"restored model's test accuracy: {accuracy(restored, x_test, y_test):.3f}")
+restored.to(device)  # a module moves its parameters in place
+print(f"test accuracy, once, at the end: {accuracy(model, x_test, y_test):.3f}")
+print(f"the restored model's: {accuracy(restored, x_test, y_test):.3f}")
 # --8<-- [end:save]
