@@ -66,7 +66,8 @@ for epoch in range(1, 11):
     if epoch % 2 == 0:
         mean_loss = total / len(x_train)
         val = accuracy(model, x_val, y_val)
-        print(f"epoch {epoch:2}: loss {mean_loss:.3f}, validation {val:.3f}")
+        print(f"epoch {epoch:2}: loss {mean_loss:.3f}, "
+              f"validation accuracy {val:.3f}")
 # --8<-- [end:train]
 
 
