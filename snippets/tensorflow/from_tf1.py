@@ -34,3 +34,9 @@ print(affine(tf.constant([[1.0, 1.0], [0.0, 3.0]])).numpy())  # eager
 graph_affine = tf.function(affine)  # the same code, run as a graph
 print(graph_affine(np.array([[1.0, 1.0], [0.0, 3.0]], np.float32)).numpy())
 # --8<-- [end:tf2]
+
+# --8<-- [start:estimator]
+# Neither name exists in TensorFlow 2.21: Estimator code cannot run.
+print("tf.estimator:", hasattr(tf, "estimator"))
+print("tf.compat.v1.estimator:", hasattr(tf.compat.v1, "estimator"))
+# --8<-- [end:estimator]

@@ -129,8 +129,10 @@ for name in ("loss", "digit_loss", "is_even_loss"):
 layer_names = [layer.name for layer in two_heads.layers]
 print("half_encoder listed", layer_names.count("half_encoder"), "time(s)")
 print("its weights:", [tuple(w.shape) for w in half_encoder.weights])
-outputs = two_heads.predict(split_halves(x_test[:2]), verbose=0)
-print({name: value.shape for name, value in sorted(outputs.items())})
+outputs = two_heads.predict(split_halves(x_test[:6]), verbose=0)
+print("predicted digits:", np.argmax(outputs["digit"], axis=1))
+print("true labels:     ", y_test[:6])
+print("P(even):", np.round(outputs["is_even"][:, 0], 2))
 # --8<-- [end:shared]
 
 # --8<-- [start:exercise_1]

@@ -77,7 +77,9 @@ def loss_fn(model, x, y):
 with tf.GradientTape() as tape:  # records the operations on variables
     loss = loss_fn(model, x_train[:32], y_train[:32])
 grads = tape.gradient(loss, model.trainable_variables)
+print("loss:", round(float(loss), 2), " ln(10):", round(np.log(10), 2))
 print([tuple(g.shape) for g in grads])
+print("gradient norm:", round(float(tf.linalg.global_norm(grads)), 2))
 # --8<-- [end:tape]
 
 
@@ -94,7 +96,8 @@ def sgd_step(model, x, y, learning_rate=0.1):
 def train(step, epochs=20, batch_size=32, seed=0):
     """Mini-batch training: ``step(x, y)`` updates the model on one batch.
 
-    ``seed`` may be a NumPy Generator: a later call then continues its shuffling.
+    ``seed`` may be a NumPy Generator: a later call then continues its
+    shuffling.
     """
     rng = np.random.default_rng(seed)
     for _ in range(epochs):
@@ -240,7 +243,7 @@ for _ in range(50):
     d_slope, d_intercept = tape.gradient(mse, [slope, intercept])
     slope.assign_sub(0.5 * d_slope)
     intercept.assign_sub(0.5 * d_intercept)
-print("loss after:", round(float(line_loss()), 4))
+print(f"loss after: {float(line_loss()):.1e}")
 print("slope:", round(float(slope), 2))
 print("intercept:", round(float(intercept), 2))
 # --8<-- [end:exercise_2]

@@ -73,6 +73,7 @@ model.compile(
     metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
 )
 print(model.optimizer.name, model.loss.name)
+print("jit_compile:", model.jit_compile)  # "auto", resolved: XLA or not
 # --8<-- [end:compile]
 
 # --8<-- [start:fit]

@@ -55,7 +55,8 @@ weights_path = os.path.join(folder.name, "digits.weights.h5")
 model.save_weights(weights_path)  # the weights only: no config, no optimizer
 
 same_design = keras.models.clone_model(model)  # same layers, new weights
-before = float(np.max(np.abs(same_design.predict(x_test, verbose=0) - reference)))
+untrained = same_design.predict(x_test, verbose=0)
+before = float(np.max(np.abs(untrained - reference)))
 same_design.load_weights(weights_path)
 weights_difference = float(np.max(np.abs(
     same_design.predict(x_test, verbose=0) - reference

@@ -64,7 +64,8 @@ except ValueError as error:
     print("count_params:", str(error).split(".")[0])
 lazy.summary(line_length=80)
 print(lazy(x_test[:2]).shape)  # the first call creates the weights
-print("weights after it:", len(lazy.weights), "parameters:", lazy.count_params())
+n_weights, n_parameters = len(lazy.weights), lazy.count_params()
+print("weights after it:", n_weights, "parameters:", n_parameters)
 # --8<-- [end:deferred]
 
 # --8<-- [start:exercise_1]

@@ -201,7 +201,8 @@ print(type(restored).__name__, restored.hidden_units, restored.dropout_rate)
 reload_difference = np.max(np.abs(
     model.predict(x_test, verbose=0) - restored.predict(x_test, verbose=0)
 ))
-print("largest difference in predictions after reload:", reload_difference)
+print(f"largest difference in predictions after reload: "
+      f"{reload_difference:.1e}")
 # --8<-- [end:save]
 
 
@@ -253,7 +254,7 @@ for _ in range(20):
         loss = scale_loss()
     grads = tape.gradient(loss, fitted.trainable_weights)
     optimizer.apply(grads, fitted.trainable_weights)
-print("loss after:", round(float(scale_loss()), 4))
+print(f"loss after: {float(scale_loss()):.1e}")
 print("factors:", fitted.factors.numpy().round(2))
 # --8<-- [end:exercise_2]
 

@@ -21,3 +21,13 @@ def test_session_and_tf2_function_compute_the_same_values(page):
     np.testing.assert_allclose(tf1_values, expected)
     np.testing.assert_allclose(page.affine(tf.constant(feed)).numpy(), expected)
     np.testing.assert_allclose(page.graph_affine(feed).numpy(), expected)
+
+
+def test_estimators_are_gone_from_tensorflow(page):
+    import importlib.util
+
+    import tensorflow as tf
+
+    assert not hasattr(tf, "estimator")
+    assert not hasattr(page.v1, "estimator")
+    assert importlib.util.find_spec("tensorflow_estimator") is None

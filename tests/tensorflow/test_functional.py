@@ -1,7 +1,7 @@
 """Checks for the claims made on docs/tensorflow/functional.md, run inside the page's run.
 
 The page's outputs already pin the summary (parameter counts, connections), the
-scores, that the shared layer is listed once, and the shapes `predict` returns.
+scores, that the shared layer is listed once, and what `predict` returns for six images.
 """
 
 import numpy as np
@@ -50,6 +50,16 @@ def test_residual_output_is_block_input_plus_block_output(page):
 
 def test_is_even_head_outputs_probabilities(page):
     assert np.all((page.outputs["is_even"] >= 0) & (page.outputs["is_even"] <= 1))
+    assert page.outputs["digit"].shape == (6, 10)
+    assert page.outputs["is_even"].shape == (6, 1)
+
+
+def test_the_heads_can_disagree_as_the_page_says(page):
+    # The page: the first image is a 2, the digit head is right, and the
+    # is_even head gives it less than one half.
+    assert page.y_test[0] == 2
+    assert np.argmax(page.outputs["digit"][0]) == 2
+    assert page.outputs["is_even"][0, 0] < 0.5
 
 
 def test_plot_model_draws_every_layer_and_connection(page):

@@ -19,6 +19,13 @@ def test_digit_split_is_fixed_and_stratified(page):
     np.testing.assert_allclose(train_share, test_share, atol=0.01)
 
 
+def test_untrained_loss_is_near_a_uniform_guess_and_gradients_are_not_zero(page):
+    # The page prints the loss next to ln(10), the loss of a uniform guess.
+    assert abs(float(page.loss) - np.log(10)) < 0.5
+    by_hand = np.sqrt(sum(float(np.sum(g.numpy() ** 2)) for g in page.grads))
+    assert by_hand > 0.1
+
+
 def test_tape_gradient_of_output_bias_matches_closed_form(page):
     import tensorflow as tf
 
@@ -92,6 +99,7 @@ def test_compiled_step_body_is_the_eager_sgd_step(page):
 def test_exercise_line_is_recovered(page):
     assert float(page.slope) == pytest.approx(3.0, abs=1e-3)
     assert float(page.intercept) == pytest.approx(2.0, abs=1e-3)
+    assert float(page.line_loss()) < 1e-6
 
 
 def test_exercise_softmax_regression_learns(page):

@@ -87,3 +87,11 @@ def test_decoding_in_the_pipeline_gives_the_training_images_back(page):
 def test_early_stopping_stopped_early_and_tensorboard_wrote_files(page):
     assert page.epochs_run < 100
     assert page.event_files
+
+
+def test_jit_compile_auto_resolves_to_false_on_a_cpu_only_machine(page):
+    import tensorflow as tf
+
+    # The page prints False; that holds where TensorFlow sees no GPU.
+    assert tf.config.list_physical_devices("GPU") == []
+    assert page.model.jit_compile is False

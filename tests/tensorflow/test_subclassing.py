@@ -109,6 +109,7 @@ def test_exercise_scale_multiplies_and_round_trips(page):
 
 def test_exercise_scale_learns_the_factors(page):
     np.testing.assert_allclose(page.fitted.factors.numpy(), [0.5, -1.0, 2.0], atol=1e-3)
+    assert float(page.scale_loss()) < 1e-6
 
 
 def test_exercise_skip_classifier_feeds_the_pixels_to_the_logits(page):
