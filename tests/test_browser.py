@@ -3,6 +3,10 @@
 The site is served from 127.0.0.1 by the tests. Screenshots and the page-budget figures are
 written to artifacts/ (ignored by git). Without Chromium these tests skip and say how to get it;
 `make test` installs it when it runs as root, as on CI.
+
+Accessibility is checked with axe-core (bundled by the pinned axe-playwright-python, so no
+network is needed): every page, in the light and the dark scheme, must have no violation of
+the WCAG 2.1 A and AA rules, and every image must have alt text.
 """
 
 import contextlib
@@ -11,6 +15,7 @@ import json
 import os
 import statistics
 import threading
+import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,6 +34,9 @@ pytestmark = pytest.mark.skipif(
 )
 ARTIFACTS = ROOT / "artifacts"
 BUDGET = {"bytes": 1.5e6, "requests": 40}
+# A page's own HTML (what it does not share with the other pages): a notebook tutorial's may be
+# at most this many times the median page's. Their stylesheet is shared (tooling/mkdocs_hooks.py).
+TUTORIAL_HTML_VS_MEDIAN = 2
 BROWSER_CACHE = CACHE.parent / "browser"
 
 
@@ -72,6 +80,11 @@ def site_pages(built_site) -> list[str]:
         rel = html.parent.relative_to(built_site).as_posix()
         paths.append("/" if rel == "." else f"/{rel}/")
     return paths
+
+
+def tutorial_paths() -> list[str]:
+    """URL paths of the notebook tutorials."""
+    return [f"/{p.relative_to(DOCS).with_suffix('').as_posix()}/" for p in notebook_pages()]
 
 
 def screenshot(page, name: str) -> None:
@@ -181,6 +194,7 @@ def test_every_page_loads_cleanly_offline_and_within_budget(browser, site_url, b
                     const own = res.filter(r => !r.name.endsWith(searchIndex));
                     return {
                         bytes: nav.transferSize + own.reduce((s, r) => s + r.transferSize, 0),
+                        html_bytes: nav.transferSize,
                         requests: 1 + res.length,
                         dcl_ms: nav.domContentLoadedEventEnd - nav.startTime,
                     };
@@ -198,7 +212,8 @@ def test_every_page_loads_cleanly_offline_and_within_budget(browser, site_url, b
     index_bytes = (built_site / SEARCH_INDEX.lstrip("/")).stat().st_size
     figures = {path: {**f, "bytes": f["bytes"] + index_bytes} for path, f in figures.items()}
     summary = {
-        key: statistics.median(f[key] for f in figures.values()) for key in ("bytes", "requests", "dcl_ms")
+        key: statistics.median(f[key] for f in figures.values())
+        for key in ("bytes", "html_bytes", "requests", "dcl_ms")
     }
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "page-budget.json").write_text(json.dumps({"median": summary, "pages": figures}, indent=2))
@@ -207,6 +222,138 @@ def test_every_page_loads_cleanly_offline_and_within_budget(browser, site_url, b
     # (pages load eight at a time, so dcl_ms compares pages, it is not a lone first visit).
     assert summary["bytes"] <= BUDGET["bytes"], summary
     assert summary["requests"] <= BUDGET["requests"], summary
+    heavy = {
+        path: figures[path]["html_bytes"]
+        for path in tutorial_paths()
+        if figures[path]["html_bytes"] > TUTORIAL_HTML_VS_MEDIAN * summary["html_bytes"]
+    }
+    assert not heavy, f"tutorial pages' HTML over {TUTORIAL_HTML_VS_MEDIAN} × the median page's: {heavy}, {summary}"
+
+
+# axe-core on the WCAG 2.0 and 2.1 rules, levels A and AA; best practices and AAA are not asked.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Material picks the palette whose media query matches until a reader uses the toggle.
+SCHEMES = {"light": "default", "dark": "slate"}
+AXE_AT_ONCE = 4  # pages checked together, each in its own tab: axe's time is the renderer's CPU
+
+# In the page: two frames after load (Material's resize observers have made overflowing code
+# blocks focusable by then), axe-core's verdict and every image's alt text and source. Started
+# here, collected later, so that the tabs of a batch work at the same time.
+#
+# Colour contrast is most of axe's time, and a page repeats the same few text styles hundreds
+# of times (code tokens above all). An element's contrast depends only on its colour, font,
+# text shadow and the backgrounds and opacities behind it, up to the first opaque background;
+# of the visible elements that agree on all of these, the first two are checked and the rest,
+# whose ratio is necessarily the same, are left out of color-contrast only. Every rule still
+# runs on every page, and every distinct pair of colours is checked.
+#
+# In the dark scheme only axe's colour rules run (``cat.color``): the palette toggle changes
+# colours, not the page's structure, names or roles, which the light scheme's run checked.
+AXE_START = """([tags, colourOnly]) => {
+    const opaque = bg => bg.startsWith("rgb(") || /[ ,/]\\s*1\\)$/.test(bg);
+    const skipRepeatedStyles = () => {
+        const seen = new Map(), KEEP = 2;  // two of each, should axe find one not applicable
+        for (const el of document.body.querySelectorAll("*")) {
+            // Hidden, or no letter in its own text (axe skips punctuation and digits): not marked.
+            const own = [...el.childNodes].filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.data).join("");
+            if (!/\\p{L}/u.test(own) || !el.getClientRects().length) continue;
+            const style = getComputedStyle(el);
+            const key = [style.color, style.font, style.textShadow];
+            let node = el;
+            for (; node; node = node.parentElement) {
+                const behind = getComputedStyle(node);
+                if (behind.backgroundImage !== "none") break;  // a gradient or image: checked as it is
+                key.push(behind.backgroundColor, behind.opacity);
+                if (opaque(behind.backgroundColor)) break;
+            }
+            if (node && getComputedStyle(node).backgroundImage !== "none") continue;
+            const signature = key.join("|");
+            const count = (seen.get(signature) || 0) + 1;
+            seen.set(signature, count);
+            if (count > KEEP) el.setAttribute("data-a11y-same", "");
+        }
+        axe.configure({rules: [{id: "color-contrast", selector: "*:not([data-a11y-same])"}]});
+    };
+    const frames = new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+    window.__a11y = frames.then(async () => {
+        skipRepeatedStyles();
+        const others = axe.getRules(tags).filter(r => colourOnly && !r.tags.includes("cat.color"));
+        const result = await axe.run(document, {
+            runOnly: {type: "tag", values: tags}, resultTypes: ["violations"],
+            rules: Object.fromEntries(others.map(r => [r.ruleId, {enabled: false}])),
+        });
+        return {
+            scheme: document.body.getAttribute("data-md-color-scheme"),
+            violations: result.violations.map(v => ({
+                id: v.id, nodes: v.nodes.map(n => `${n.target.join(" ")}: ${n.failureSummary}`),
+            })),
+            images: [...document.images].map(img => ({alt: img.getAttribute("alt"), src: img.getAttribute("src")})),
+        };
+    });
+}"""
+
+
+def alt_text_problems(images: list[dict]) -> list[str]:
+    """Images whose alt text is missing, empty, or only their file name."""
+    problems = []
+    for image in images:
+        src, alt = image["src"] or "", (image["alt"] or "").strip()
+        name = "" if src.startswith("data:") else Path(urlparse(src).path).name
+        if not alt:
+            problems.append(f"<img src={src[:80]!r}> has no alt text")
+        elif name and alt.lower() in (name.lower(), Path(name).stem.lower()):
+            problems.append(f"<img src={src[:80]!r}> has its file name as alt text")
+    return problems
+
+
+def test_every_page_is_accessible_in_both_schemes(browser, site_url, built_site):
+    """No axe-core violation of WCAG 2.1 A/AA on any page, light or dark, and alt text on every
+    image. Pages are reused like the sweep's (``.cache/browser``): one that passed is checked
+    again when its HTML, a shared file, this module or the bundled axe-core changed."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    started = time.monotonic()
+    axe_hash = hashlib.sha256(AXE_SCRIPT.encode()).hexdigest()
+    keys = {
+        path: hashlib.sha256(f"{key} {axe_hash}".encode()).hexdigest()
+        for path, key in _sweep_keys(browser, built_site).items()
+    }
+    cache = BROWSER_CACHE if cache_enabled(os.environ) else None
+    paths = [path for path, key in keys.items() if not (cache and (cache / f"{key}.a11y").is_file())]
+    search_index = _empty_search_index(built_site)
+    problems: dict[str, list[str]] = {path: [] for path in paths}
+    tabs = {}
+    for scheme in SCHEMES:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+        context.add_init_script(AXE_SCRIPT)
+        tabs[scheme] = [_WatchedTab(context, search_index) for _ in range(min(AXE_AT_ONCE, len(paths)))]
+    for first in range(0, len(paths), AXE_AT_ONCE):
+        batch = paths[first : first + AXE_AT_ONCE]
+        for scheme, body_scheme in SCHEMES.items():
+            for path, tab in zip(batch, tabs[scheme], strict=False):
+                tab.start(site_url + path)
+            for tab in tabs[scheme][: len(batch)]:
+                tab.page.wait_for_load_state("load")
+                tab.page.evaluate(AXE_START, [AXE_TAGS, scheme != "light"])
+            for path, tab in zip(batch, tabs[scheme], strict=False):
+                found = tab.page.evaluate("() => window.__a11y")
+                if found["scheme"] != body_scheme:
+                    problems[path].append(f"{scheme}: Material shows scheme {found['scheme']!r}, not {body_scheme!r}")
+                problems[path] += [f"{scheme}: {v['id']}: {node}" for v in found["violations"] for node in v["nodes"]]
+                if scheme == "light":  # the same images in both schemes
+                    problems[path] += alt_text_problems(found["images"])
+        for path in batch:  # as it goes: a run cut short keeps what it checked
+            if cache and not problems[path]:
+                cache.mkdir(parents=True, exist_ok=True)
+                (cache / f"{keys[path]}.a11y").touch()
+    for scheme_tabs in tabs.values():
+        if scheme_tabs:
+            scheme_tabs[0].page.context.close()
+    ARTIFACTS.mkdir(exist_ok=True)
+    seconds = round(time.monotonic() - started, 1)
+    (ARTIFACTS / "a11y.json").write_text(json.dumps({"pages_checked": len(paths), "seconds": seconds}))
+    found = [f"{path}: {line}" for path, lines in problems.items() for line in lines]
+    assert not found, f"{len(found)} accessibility problems:\n" + "\n".join(found[:200])
 
 
 def test_search_finds_a_term(page, site_url):
@@ -252,14 +399,16 @@ def test_copy_button_puts_the_code_on_the_clipboard(browser, site_url):
 
 
 def test_notebook_pages_show_their_outputs_and_plots(page, site_url, built_site):
-    notebooks = [p.relative_to(DOCS).with_suffix("").as_posix() for p in notebook_pages()]  # the tutorials
+    notebooks = tutorial_paths()
     assert notebooks
-    for rel in notebooks:
+    for path in notebooks:
+        rel = path.strip("/")
         page.goto(f"{site_url}/{rel}/")
         assert page.locator(".jp-OutputArea-output").count() > 0
         plots = page.locator(".jp-OutputArea-output img")
         assert plots.count() > 0, f"{rel}: no plot"
-        assert plots.first.evaluate("img => img.naturalWidth") > 100
+        plots.first.scroll_into_view_if_needed()  # plots load lazily
+        assert plots.first.evaluate("img => img.decode().then(() => img.naturalWidth)") > 100
         screenshot(page, rel.replace("/", "-"))
 
 

@@ -5,6 +5,7 @@ input (a missing snippet or section, a broken link or anchor, a failing notebook
 fails the build with a message that names the file.
 """
 
+import itertools
 import json
 import re
 import textwrap
@@ -70,7 +71,11 @@ def test_notebook_pages_show_outputs_and_offer_an_ipynb(built_site, notebook):
     rel = notebook.relative_to(ROOT / "docs").with_suffix("")
     page = built_site / rel / "index.html"
     html = page.read_text(encoding="utf-8")
-    assert "jp-OutputArea" in html and "data:image/png;base64" in html
+    # Plots are PNG files beside the page (tooling/mkdocs_hooks.py), with alt text.
+    plots = re.findall(r"<img alt=(\"[^\"]+\"|'[^']+') [^>]*src=\"(plot-[0-9a-f]{12}\.png)\"", html)
+    assert "jp-OutputArea" in html and plots and all((page.parent / plot).is_file() for _, plot in plots)
+    # nbconvert's stylesheet is one shared file, not inline in every tutorial.
+    assert '<style type="text/css">' not in html and re.search(r'href="[./]*assets/notebook\.[0-9a-f]+\.css"', html)
     assert f'href="{notebook.stem}.ipynb"' in html
     ipynb = json.loads((page.parent / f"{notebook.stem}.ipynb").read_text(encoding="utf-8"))
     assert ipynb["nbformat"] == 4 and ipynb["cells"]
@@ -121,7 +126,9 @@ def mini_site(tmp_path: Path, pages: dict[str, str], **settings) -> Path:
 
 
 # What a mini-site build reads besides tooling/ and the test module: reused while unchanged.
-MINI_SITE = pytest.mark.program("mkdocs.yml", "overrides", "snippets.foundations.tensors", "snippets.ner.data")
+MINI_SITE = pytest.mark.program(
+    "mkdocs.yml", "overrides", "includes", "snippets.foundations.tensors", "snippets.ner.data"
+)
 
 
 def build_fails(tmp_path: Path, pages: dict[str, str]) -> str:
@@ -268,3 +275,86 @@ def test_snippet_modules_that_are_imported_do_no_work_at_import():
             if not (isinstance(node, quiet) or docstring or main_guard):
                 working.append(f"{module.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node).splitlines()[0]}")
     assert not working, "imported snippet modules must only define things at top level:\n" + "\n".join(working)
+
+
+# --------------------------------------------------------------------------- glossary
+
+GLOSSARY = ROOT / "docs" / "glossary.md"
+# Abbreviations that pymdownx.snippets appends to every page: hover definitions of the
+# glossary's terms, rendered as tooltips by Material's content.tooltips.
+ABBREVIATIONS = "includes/abbreviations.md"
+ABBREVIATION = re.compile(r"\*\[(?P<term>[^\]\n]+)\]: (?P<title>\S.*\S)")
+GLOSSARY_HEADING = re.compile(r"^### (?P<name>.+?) \{#(?P<anchor>[a-z0-9_-]+)\}$")
+NOT_IN_A_TITLE = set('"`*_[]<>')  # the title is an HTML attribute, shown as plain text
+
+
+def glossary_entries() -> list[tuple[str, str, str]]:
+    """(name, anchor, body) of each ``### Name {#anchor}`` entry of the glossary page."""
+    entries, malformed = [], []
+    for part in GLOSSARY.read_text(encoding="utf-8").split("\n### ")[1:]:
+        heading, _, body = part.partition("\n")
+        match = GLOSSARY_HEADING.match("### " + heading)
+        if not match:
+            malformed.append(heading)
+            continue
+        entries.append((match["name"].replace("`", ""), match["anchor"], body.split("\n## ")[0]))
+    assert not malformed, f"glossary headings need an explicit anchor, {{#name}}: {malformed}"
+    return entries
+
+
+def test_glossary_entries_are_alphabetical_with_unique_anchors():
+    entries = glossary_entries()
+    names = [name.lower() for name, _, _ in entries]
+    assert names == sorted(names), [f"{a} before {b}" for a, b in itertools.pairwise(names) if a > b]
+    anchors = [anchor for _, anchor, _ in entries]
+    assert len(anchors) == len(set(anchors)), sorted(a for a in anchors if anchors.count(a) > 1)
+
+
+def test_glossary_hover_terms_are_well_formed_and_each_has_a_glossary_entry():
+    lines = [line for line in (ROOT / ABBREVIATIONS).read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert lines, f"{ABBREVIATIONS} defines no hover terms"
+    # What an entry answers to: its name without a "(qualifier)", and its *emphasised* other names.
+    names = {}
+    for name, anchor, body in glossary_entries():
+        names[re.sub(r"\s*\(.*\)$", "", name).lower()] = anchor
+        names.update({other.lower(): anchor for other in re.findall(r"\*([^*\n]+)\*", body)})
+    problems, seen = [], set()
+    for number, line in enumerate(lines, start=1):
+        match = ABBREVIATION.fullmatch(line)
+        if not match:
+            problems.append(f"line {number}: not '*[term]: plain-text title': {line!r}")
+            continue
+        term, title = match["term"], match["title"]
+        if term in seen:
+            problems.append(f"line {number}: {term!r} is defined twice")
+        seen.add(term)
+        if NOT_IN_A_TITLE & set(title) or len(title) > 120:
+            problems.append(f"line {number}: the title of {term!r} must be plain text of 120 characters at most")
+        singular = {term, term.removesuffix("s"), term.removesuffix("es")}
+        if not {t.lower() for t in singular} & names.keys():
+            problems.append(f"line {number}: {term!r} has no entry on the glossary page")
+    assert not problems, "\n".join(problems)
+
+
+SITE_CONFIG = ROOT / "mkdocs.yml"
+
+
+def test_glossary_is_in_the_nav_and_its_hover_terms_reach_every_page():
+    config = yaml_load(SITE_CONFIG.read_text(encoding="utf-8"))
+
+    def nav_pages(items):
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            yield from nav_pages(value) if isinstance(value, list) else [value]
+
+    assert "glossary.md" in set(nav_pages(config["nav"]))
+    assert "content.tooltips" in config["theme"]["features"]
+    extensions = {}
+    for entry in config["markdown_extensions"]:
+        extensions.update(entry if isinstance(entry, dict) else {entry: {}})
+    assert "abbr" in extensions
+    snippets = extensions["pymdownx.snippets"]
+    appended = [
+        base / name for base in (ROOT / b for b in snippets["base_path"]) for name in snippets.get("auto_append", [])
+    ]
+    assert (ROOT / ABBREVIATIONS).resolve() in [path.resolve() for path in appended if path.is_file()]

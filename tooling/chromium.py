@@ -17,4 +17,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Tabs the browser tests drive at the same time all count as in the foreground: a background
+    # tab's timers are throttled, and axe-core (test_browser.py) works in timer-sized steps.
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
 ]

@@ -22,15 +22,25 @@
   ``SITE_COMMIT`` (set by the workflow).
 * Every page is stamped with the library versions installed at build time, and the
   Versions page gets the full table (marker ``<!-- installed-versions -->``).
+* Accessibility: a notebook's plots get alt text that describes them (written by the kernel
+  from each figure's titles, labels and legends, or a cell's ``alt`` metadata); what scrolls
+  (Markdown tables, notebook code cells and text outputs) gets ``tabindex="0"`` so the keyboard
+  reaches it.
+* A notebook tutorial's inline stylesheets (nbconvert's, the same ~590 kB on every tutorial)
+  are written once to ``assets/notebook.<hash>.css`` and linked, so the browser caches them;
+  its plots become PNG files beside the page, loaded lazily, instead of base64 in the HTML.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import importlib.metadata
 import logging
 import os
 import platform
 import re
+import struct
 import sys
 from pathlib import Path
 
@@ -62,6 +72,7 @@ def _strip_native_noise(nb) -> list[str]:
 
 def _patch_executor() -> None:
     """Wrap nbconvert's ExecutePreprocessor: clean stderr, name the notebook on failure."""
+    import nbformat
     from nbclient.exceptions import CellExecutionError
     from nbconvert.preprocessors import ExecutePreprocessor
 
@@ -72,17 +83,84 @@ def _patch_executor() -> None:
     def preprocess(self, nb, resources=None, km=None):
         path = (resources or {}).get("metadata", {}).get("path", "?")
         name = (resources or {}).get("metadata", {}).get("name", "?")
+        # A first, hidden cell makes the kernel describe each figure it displays (alt text).
+        nb.cells.insert(0, nbformat.v4.new_code_cell(FIGURE_ALT_SETUP))
         try:
             nb, resources = original(self, nb, resources, km)
         except CellExecutionError as err:
             raise SystemExit(f"Notebook {path}/{name} failed to execute:\n{err}") from err
-        stray = _strip_native_noise(nb)
+        finally:
+            setup = nb.cells.pop(0)
+        stray = _strip_native_noise(nb) + [f"setup cell:\n{o.get('text', o)}" for o in setup.get("outputs", [])]
         if stray:
             raise SystemExit(f"Notebook {path}/{name} wrote to stderr (warnings?):\n" + "\n".join(stray))
+        _images_with_alt_text(nb)
         return nb, resources
 
     ExecutePreprocessor.preprocess = preprocess
     ExecutePreprocessor._site_patched = True
+
+
+# ----------------------------------------------------------------------------- figures' alt text
+# nbconvert's lab template (mkdocs-jupyter's base) writes a plot as <img> without alt text. The
+# notebook's kernel describes each figure as matplotlib_inline displays it (its titles, axis
+# labels and legends: what the reader sees), and the plot is then written as an <img> with that
+# alt text. A cell's own ``alt`` metadata (nbconvert's convention; ``# %% alt="..."`` in a
+# jupytext file) takes precedence: write one where the labels do not tell what the plot shows.
+
+FIGURE_ALT_SETUP = "from tooling.mkdocs_hooks import describe_figures_in_kernel\ndescribe_figures_in_kernel()"
+
+
+def describe_figure(fig) -> str:
+    """A figure in words, from what is written on it."""
+
+    def text(artist) -> str:
+        return artist.get_text().strip() if artist is not None else ""
+
+    panels = []
+    for ax in (ax for ax in fig.axes if ax.get_visible() and ax.has_data()):
+        kind = "image" if ax.images else "scatter plot" if ax.collections and not ax.lines else "plot"
+        words = [f'{kind} "{text(ax.title)}"' if text(ax.title) else kind]
+        if ax.axison and (text(ax.xaxis.label) or text(ax.yaxis.label)):
+            words.append(f"of {text(ax.yaxis.label) or 'values'} against {text(ax.xaxis.label) or 'position'}")
+        legend = ax.get_legend()
+        if legend is not None and legend.get_texts():
+            words.append("with " + ", ".join(text(t) for t in legend.get_texts()))
+        panels.append(" ".join(words))
+    title = text(getattr(fig, "_suptitle", None))
+    if not panels:
+        return title or "Figure"
+    if len(panels) > 2 and all(re.fullmatch(r'image "[^"]*"', panel) for panel in panels):  # a row of samples
+        panels = [f"{len(panels)} images, titled " + ", ".join(panel.removeprefix("image ") for panel in panels)]
+    what = "; ".join(panels)
+    return f"{title}: {what}" if title else what[0].upper() + what[1:]
+
+
+def describe_figures_in_kernel() -> None:
+    """Run in a notebook's kernel: matplotlib_inline displays each figure with its description."""
+    from matplotlib_inline import backend_inline
+
+    original = backend_inline._fetch_figure_metadata
+
+    def fetch_figure_metadata(fig):
+        return {**(original(fig) or {}), "alt": describe_figure(fig)}
+
+    backend_inline._fetch_figure_metadata = fetch_figure_metadata
+
+
+def _images_with_alt_text(nb) -> None:
+    """Give every PNG output an HTML rendering with alt text (the template prefers text/html)."""
+    from html import escape
+
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" not in data or "text/html" in data:
+                continue
+            meta = output.get("metadata", {})
+            alt = cell.metadata.get("alt") or meta.get("image/png", {}).get("alt") or meta.get("alt") or "Figure"
+            png = data["image/png"].replace("\n", "")
+            data["text/html"] = f'<img src="data:image/png;base64,{png}" alt="{escape(alt)}">'
 
 
 def _patch_cache_key() -> None:
@@ -196,9 +274,69 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+# ----------------------------------------------------------------------------- the built HTML
+# Keyboard users must be able to scroll what scrolls (WCAG 2.1.1): Material makes its own code
+# blocks focusable when they overflow, but not its tables' scroll wrappers, nor the notebook
+# pages' code cells and outputs. tabindex="0" on them, here, needs no script. Markdown tables
+# scroll inside themselves (docs/assets/site.css); a plot's output shows the image whole.
+_TABLE = re.compile(r"<table>")
+_NOTEBOOK_SCROLLER = re.compile(r'<div class="(highlight-ipynb|[^"]*\bjp-OutputArea-output\b)(?![^>]*>\s*<img)')
+# mkdocs-jupyter puts nbconvert's whole stylesheet (about 590 kB, the same for every notebook)
+# in each tutorial page; it goes into one file that the browser caches instead.
+_INLINE_CSS = re.compile(r'<style type="text/css">(.*?)</style>\s*', re.DOTALL)
+
+
+def focusable_scrollers(html: str, notebook: bool) -> str:
+    html = _TABLE.sub('<table tabindex="0">', html)
+    if notebook:
+        html = _NOTEBOOK_SCROLLER.sub(r'<div tabindex="0" class="\1', html)
+    return html
+
+
+def share_notebook_css(html: str, page_url: str, site_dir: Path) -> str:
+    """Move the page's inline notebook styles to ``assets/notebook.<hash>.css``, linked in place."""
+    from mkdocs.utils import get_relative_url
+
+    styles = _INLINE_CSS.findall(html)
+    if not styles:
+        return html
+    css = "\n".join(style.strip() for style in styles) + "\n"
+    name = f"assets/notebook.{hashlib.sha256(css.encode()).hexdigest()[:10]}.css"
+    target = site_dir / name
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(css, encoding="utf-8")
+    link = f'<link rel="stylesheet" href="{get_relative_url(name, page_url)}">\n'
+    first, _ = _INLINE_CSS.search(html).span()
+    return html[:first] + link + _INLINE_CSS.sub("", html[first:])
+
+
+_DATA_PNG = re.compile(r'src="data:image/png;base64,([^"]+)"')
+
+
+def plots_as_files(html: str, folder: Path) -> str:
+    """Write a tutorial's plots (inline base64 PNGs) as ``plot-<hash>.png`` beside its page.
+
+    The page's HTML keeps only an <img> tag, sized so that the layout does not move when it
+    loads, lazily: a plot below the fold costs nothing until the reader scrolls to it."""
+
+    def to_file(match: re.Match) -> str:
+        png = base64.b64decode(match[1])
+        name = f"plot-{hashlib.sha256(png).hexdigest()[:12]}.png"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(png)
+        width, height = struct.unpack(">II", png[16:24])  # the PNG header's IHDR chunk
+        return f'src="{name}" width="{width}" height="{height}" loading="lazy"'
+
+    return _DATA_PNG.sub(to_file, html)
+
+
 def on_post_page(output, page, config):
     folder = Path(page.file.abs_dest_path).parent
+    output = focusable_scrollers(output, _is_notebook(page))
     if _is_notebook(page):
+        output = share_notebook_css(output, page.url, Path(config.site_dir))
+        output = plots_as_files(output, folder)
         import jupytext
 
         notebook = jupytext.read(page.file.abs_src_path)
@@ -229,8 +367,6 @@ def on_pre_build(config):
 
 def _page_notebook_text(page, path: str, config) -> str:
     """The page's notebook for ``path``: generated, or reused when nothing it is made from changed."""
-    import hashlib
-
     from tooling.notebooks import notebook_text
 
     source = Path(page.file.abs_src_path)
