@@ -194,8 +194,9 @@ for size in (8, 32, 128):
     one = np.mean([off_by(g, full_gradient) for g in grads])
     mean_of_20 = off_by(torch.stack(grads).mean(dim=0), full_gradient)
     batch_errors[size] = (one, mean_of_20)
+    steps = -(-len(x_train_t) // size)  # rounded up: the last batch is short
     print(
-        f"batch size {size:>3}: {-(-len(x_train_t) // size):>2} steps per epoch; "
+        f"batch size {size:>3}: {steps:>2} steps per epoch; "
         f"one batch {one:.2f} × the full gradient, "
         f"the mean of 20 {mean_of_20:.2f} ×"
     )
@@ -419,9 +420,8 @@ def train_with_early_stopping(model, optimizer, max_epochs, patience):
         log_epoch(curves, model, optimizer, loader)
         if curves["val_loss"][-1] < best_loss:
             best_loss, waited = curves["val_loss"][-1], 0
-            best_weights = {
-                name: tensor.clone() for name, tensor in model.state_dict().items()
-            }
+            state = model.state_dict()
+            best_weights = {name: t.clone() for name, t in state.items()}
         else:
             waited += 1
             if waited == patience:
@@ -454,12 +454,16 @@ stopped_best_epoch = summarize(stopped_curves)
 # choose by accuracy.
 
 # %%
-stopped_val_loss, stopped_val_accuracy = evaluate(stopped_model, x_val_t, y_val_t)
+stopped_val_loss, stopped_val_accuracy = evaluate(
+    stopped_model, x_val_t, y_val_t
+)
 print(
     f"after restoring: validation loss {stopped_val_loss:.3f}, "
     f"accuracy {stopped_val_accuracy:.3f}"
 )
-plot_curves({"": stopped_curves}, "Early stopping", stopped_best_epoch, "restored")
+plot_curves(
+    {"": stopped_curves}, "Early stopping", stopped_best_epoch, "restored"
+)
 
 # %% [markdown]
 # ## A second cure: weight decay

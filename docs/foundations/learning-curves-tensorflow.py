@@ -388,7 +388,9 @@ print(
     f"after restoring: validation loss {stopped_val_loss:.3f}, "
     f"accuracy {stopped_val_accuracy:.3f}"
 )
-plot_curves({"": stopped_curves}, "Early stopping", stopped_best_epoch, "restored")
+plot_curves(
+    {"": stopped_curves}, "Early stopping", stopped_best_epoch, "restored"
+)
 
 # %% [markdown]
 # ## A second cure: weight decay

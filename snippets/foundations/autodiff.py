@@ -75,7 +75,10 @@ primals = (torch.tensor(0.5), torch.tensor(2.0))
 direction_pt = (torch.tensor(1.0), torch.tensor(1.0))  # one tangent per input
 f_fw_pt, jvp_pt = jvp(f_torch, primals, direction_pt)  # (value, JVP)
 print(f"forward mode, direction (1, 1): {jvp_pt:.4f}")
-print(f"reverse mode, df/dx + df/dy:    {x_pt.grad + y_pt.grad:.4f}")
+# Reverse mode on fresh leaves, for comparison:
+x_rev, y_rev = (p.clone().requires_grad_() for p in primals)
+grad_x, grad_y = torch.autograd.grad(f_torch(x_rev, y_rev), (x_rev, y_rev))
+print(f"reverse mode, df/dx + df/dy:    {grad_x + grad_y:.4f}")
 # --8<-- [end:torch_forward]
 
 # --8<-- [start:tf_watch]
@@ -88,6 +91,11 @@ with tf.GradientTape() as tape:
     tape.watch(const)
     square = const**2
 print(tape.gradient(square, const))
+
+frozen = tf.Variable(3.0, trainable=False)  # a variable, but not trainable
+with tf.GradientTape() as tape:
+    square = frozen**2
+print(tape.gradient(square, frozen))  # None: not watched either
 
 with tf.GradientTape() as tape:
     cube = const**3
@@ -407,7 +415,12 @@ with tf.GradientTape() as tape:
     loss = tf.reduce_mean(z**2)  # a Monte Carlo estimate of E[z²]
 d_mu, d_sigma = tape.gradient(loss, [mu, sigma])
 # E[z²] = mu² + sigma²: exact gradients 2·mu = 1 and 2·sigma = 4.
-print(f"d/dmu = {d_mu:.2f}, d/dsigma = {d_sigma:.2f}")
+# The estimates average one gradient per sample, 2z and 2z·eps; their
+# standard error is the standard deviation of those over √1000.
+se_mu = tf.math.reduce_std(2 * z) / 1000**0.5
+se_sigma = tf.math.reduce_std(2 * z * eps) / 1000**0.5
+print(f"d/dmu = {d_mu:.2f} (standard error {se_mu:.2f}), "
+      f"d/dsigma = {d_sigma:.2f} (standard error {se_sigma:.2f})")
 
 # The built-in sampler computes mean + stddev·noise in the same way:
 with tf.GradientTape() as tape:
@@ -431,7 +444,14 @@ gen = torch.Generator().manual_seed(0)
 eps_pt = torch.randn(1000, generator=gen)
 z_pt = mu_pt + sigma_pt * eps_pt  # what Normal(mu, sigma).rsample() does
 (z_pt**2).mean().backward()
-print(f"d/dmu = {mu_pt.grad:.2f}, d/dsigma = {sigma_pt.grad:.2f}")
+# E[z²] = mu² + sigma²: exact gradients 2·mu = 1 and 2·sigma = 4.
+# The estimates average one gradient per sample, 2z and 2z·eps; their
+# standard error is the standard deviation of those over √1000.
+z_values = z_pt.detach()
+se_mu_pt = (2 * z_values).std() / 1000**0.5
+se_sigma_pt = (2 * z_values * eps_pt).std() / 1000**0.5
+print(f"d/dmu = {mu_pt.grad:.2f} (standard error {se_mu_pt:.2f}), "
+      f"d/dsigma = {sigma_pt.grad:.2f} (standard error {se_sigma_pt:.2f})")
 print("rsample", Normal(mu_pt, sigma_pt).rsample().requires_grad)
 print("sample", Normal(mu_pt, sigma_pt).sample().requires_grad)
 # --8<-- [end:torch_reparam]
@@ -453,6 +473,12 @@ with tf.GradientTape() as tape:
     surrogate = tf.reduce_mean(tf.gather(values, draws) * log_p)
 score_grad = tape.gradient(surrogate, theta)
 print("score function        ", score_grad.numpy().round(2))
+# One term per draw, f(k)·∇log p(k), with ∇log p(k) = onehot(k) − p for a
+# softmax; the standard error is their standard deviation over √n.
+grad_log_p = tf.one_hot(draws, 3) - probs  # one row per draw
+per_draw = tf.gather(values, draws)[:, tf.newaxis] * grad_log_p
+score_se = tf.math.reduce_std(per_draw, axis=0) / n**0.5
+print("  its standard error  ", score_se.numpy().round(3))
 
 
 def gumbel_softmax_st(theta, uniform, temperature):
@@ -502,6 +528,12 @@ draws_pt = dist.sample((n,))  # no gradient, as shown above
 surrogate_pt = (values_pt[draws_pt] * dist.log_prob(draws_pt)).mean()
 (score_grad_pt,) = torch.autograd.grad(surrogate_pt, theta_pt)
 print("score function        ", score_grad_pt.numpy().round(2))
+# One term per draw, f(k)·∇log p(k), with ∇log p(k) = onehot(k) − p for a
+# softmax; the standard error is their standard deviation over √n.
+onehots = F.one_hot(draws_pt, 3).float()
+per_draw_pt = values_pt[draws_pt, None] * (onehots - probs_pt)
+score_se_pt = per_draw_pt.std(dim=0) / n**0.5
+print("  its standard error  ", score_se_pt.numpy().round(3))
 
 # Gumbel-softmax, straight-through (hard=True): one-hot samples forward,
 # the relaxed softmax's gradient backward.

@@ -109,12 +109,13 @@ print([int(t) for t in collatz(tf.constant(27))])
 generated = tf.autograph.to_code(collatz.python_function)
 print([line.strip().split("(")[0] for line in generated.splitlines()
        if "_stmt(" in line])
-# The traced graph: one loop op; its body is a function holding the If op.
+# The traced graph: a loop op; its body is a function holding the If op.
 graph = collatz.get_concrete_function(tf.constant(27)).graph
 print(sorted({op.type for op in graph.get_operations()}))
-functions = graph.as_graph_def().library.function
-inner_ops = {node.op for function in functions for node in function.node_def}
-print(sorted(op for op in inner_ops if "If" in op))
+loop = next(op for op in graph.get_operations() if op.type == "StatelessWhile")
+library = {f.signature.name: f for f in graph.as_graph_def().library.function}
+body = library[loop.get_attr("body").name]  # the loop body's own function
+print(sorted({node.op for node in body.node_def}))
 # --8<-- [end:tf_autograph]
 
 
@@ -206,7 +207,8 @@ torch._dynamo.reset()  # forget what explain() compiled above
 compiled = torch.compile(branchy, backend="eager")  # capture only, no codegen
 # The largest difference from the uncompiled function, on both branches:
 print(f"{(compiled(x) - branchy(x)).abs().max().item():.1e}")
-print(f"{(compiled(-x) - branchy(-x)).abs().max().item():.1e}")  # the other branch
+gap = (compiled(-x) - branchy(-x)).abs().max().item()  # the other branch
+print(f"{gap:.1e}")
 # --8<-- [end:torch_compile]
 
 

@@ -245,8 +245,10 @@ model.compile(
 fit_history = model.fit(x_train, y_train, batch_size=32, epochs=40,
                         verbose=0)
 for epoch in [1, 5, 10, 15, 20, 25, 30, 35, 40]:
-    print(f"epoch {epoch:2d}: loss {fit_history.history['loss'][epoch - 1]:.3f}, "
-          f"accuracy {fit_history.history['accuracy'][epoch - 1]:.3f}")
+    epoch_loss = fit_history.history["loss"][epoch - 1]
+    epoch_accuracy = fit_history.history["accuracy"][epoch - 1]
+    print(f"epoch {epoch:2d}: loss {epoch_loss:.3f}, "
+          f"accuracy {epoch_accuracy:.3f}")
 
 # evaluate returns the loss, then each metric: here [loss, accuracy].
 keras_test_loss, keras_test_accuracy = model.evaluate(x_test, y_test,
@@ -320,7 +322,8 @@ print("by hand, largest logit subtracted:", shifted.numpy())
 print("tf.nn.softmax:", tf.nn.softmax(big).numpy())
 # The loss if the right class were class 1: from probabilities, from logits.
 print(f"-log p_1 from the probabilities: {-tf.math.log(shifted[0, 1]):.1f}")
-print(f"TensorFlow's loss from the logits: {tf_loss(big, tf.constant([1])):.1f}")
+from_logits = tf_loss(big, tf.constant([1]))
+print(f"TensorFlow's loss from the logits: {from_logits:.1f}")
 # --8<-- [end:tf_exercise_2]
 
 

@@ -120,8 +120,10 @@ def torch_on_gpu(measure):
     return measure()
 
 
-# Without CUDA the functions answer zero: CUDA never started, nothing was measured.
-print("torch.cuda.memory_allocated() without CUDA:", torch.cuda.memory_allocated())
+# Without CUDA the functions answer zero: CUDA never started, nothing was
+# measured.
+allocated = torch.cuda.memory_allocated()
+print("torch.cuda.memory_allocated() without CUDA:", allocated)
 
 
 for step, figures in torch_on_gpu(cuda_memory_steps).items():

@@ -214,22 +214,33 @@ stretched = features * np.array([100.0, 1.0, 1.0], dtype=np.float32)
 stretched_lr = 2 / hessian_eigenvalues(stretched).max()
 print(f"critical learning rate: {stretched_lr:.1e}, "
       f"{critical_lr / stretched_lr:,.0f} times smaller")
+# The same least-squares fit, its first weight in the new units:
+stretched_exact = exact / np.array([100.0, 1.0, 1.0, 1.0])
 
 
-def stretched_loss(params):
-    """The mean squared error on the stretched data, or 'diverged'."""
+def stretched_result(params):
+    """The loss on the stretched data and the distance from least squares."""
     if not np.isfinite(params).all():
         return "diverged"
     errors = stretched @ params[:3].astype(np.float64) + params[3] - targets
-    return f"{np.mean(errors**2):.4f}"
+    gap = np.abs(params - stretched_exact).max()
+    return f"loss {np.mean(errors**2):.4f}, max |difference| {gap:.1e}"
 
 
+# Stable learning rates: 90 % of 2 / λ_max for SGD, and of 2(1 + β) / λ_max
+# for momentum β = 0.9.
+sgd_lr = float(0.9 * stretched_lr)
+momentum_lr = float(0.9 * (1 + 0.9) * stretched_lr)
+tf_scaled = {}  # the parameters each optimizer ends with
 for name, optimizer in [
-    ("SGD", keras.optimizers.SGD(learning_rate=0.3)),
-    ("Adam", keras.optimizers.Adam(learning_rate=0.05)),
+    ("SGD, lr 0.3", keras.optimizers.SGD(learning_rate=0.3)),
+    (f"SGD, lr {sgd_lr:.1e}", keras.optimizers.SGD(learning_rate=sgd_lr)),
+    (f"momentum, lr {momentum_lr:.1e}",
+     keras.optimizers.SGD(learning_rate=momentum_lr, momentum=0.9)),
+    ("Adam, lr 0.05", keras.optimizers.Adam(learning_rate=0.05)),
 ]:
-    params = tf_fit(stretched, targets, optimizer, steps=150)[-1]
-    print(f"{name}: loss {stretched_loss(params)}")
+    tf_scaled[name] = tf_fit(stretched, targets, optimizer, steps=150)[-1]
+    print(f"{name}: {stretched_result(tf_scaled[name])}")
 print(f"least squares: loss {np.mean((design @ exact - targets) ** 2):.4f}")
 # --8<-- [end:tf_scaled]
 
@@ -273,22 +284,33 @@ stretched = features * np.array([100.0, 1.0, 1.0], dtype=np.float32)
 stretched_lr = 2 / hessian_eigenvalues(stretched).max()
 print(f"critical learning rate: {stretched_lr:.1e}, "
       f"{critical_lr / stretched_lr:,.0f} times smaller")
+# The same least-squares fit, its first weight in the new units:
+stretched_exact = exact / np.array([100.0, 1.0, 1.0, 1.0])
 
 
-def stretched_loss(params):
-    """The mean squared error on the stretched data, or 'diverged'."""
+def stretched_result(params):
+    """The loss on the stretched data and the distance from least squares."""
     if not np.isfinite(params).all():
         return "diverged"
     errors = stretched @ params[:3].astype(np.float64) + params[3] - targets
-    return f"{np.mean(errors**2):.4f}"
+    gap = np.abs(params - stretched_exact).max()
+    return f"loss {np.mean(errors**2):.4f}, max |difference| {gap:.1e}"
 
 
+# Stable learning rates: 90 % of 2 / λ_max for SGD, and of 2(1 + β) / λ_max
+# for momentum β = 0.9.
+sgd_lr = float(0.9 * stretched_lr)
+momentum_lr = float(0.9 * (1 + 0.9) * stretched_lr)
+pt_scaled = {}  # the parameters each optimizer ends with
 for name, make_optimizer in [
-    ("SGD", lambda p: torch.optim.SGD(p, lr=0.3)),
-    ("Adam", lambda p: torch.optim.Adam(p, lr=0.05)),
+    ("SGD, lr 0.3", lambda p: torch.optim.SGD(p, lr=0.3)),
+    (f"SGD, lr {sgd_lr:.1e}", lambda p: torch.optim.SGD(p, lr=sgd_lr)),
+    (f"momentum, lr {momentum_lr:.1e}",
+     lambda p: torch.optim.SGD(p, lr=momentum_lr, momentum=0.9)),
+    ("Adam, lr 0.05", lambda p: torch.optim.Adam(p, lr=0.05)),
 ]:
-    params = torch_fit(stretched, targets, make_optimizer, steps=150)[-1]
-    print(f"{name}: loss {stretched_loss(params)}")
+    pt_scaled[name] = torch_fit(stretched, targets, make_optimizer, 150)[-1]
+    print(f"{name}: {stretched_result(pt_scaled[name])}")
 print(f"least squares: loss {np.mean((design @ exact - targets) ** 2):.4f}")
 # --8<-- [end:torch_scaled]
 
@@ -375,7 +397,10 @@ print("steps 11-20:", np.round(tf_heavy[10:], 2))
 
 # --8<-- [start:torch_exercise_3]
 def torch_descend_with(make_optimizer, steps):
-    """The same steps on f(w) = (w − 3)², by a torch.optim optimizer; w after each."""
+    """The same steps on f(w) = (w − 3)², by a torch.optim optimizer.
+
+    Returns w after each step.
+    """
     w = torch.zeros((), requires_grad=True)
     optimizer = make_optimizer([w])
     path = []

@@ -84,7 +84,8 @@ with tf.compat.v1.Session(graph=graph) as session:  # and-run: feed data
         print(type(err).__name__)
         lines = err.message.splitlines()
         print(lines[0])  # the first line: where the error comes from
-        print(next(line for line in lines if line.startswith("Input to reshape")))
+        wanted = "Input to reshape"
+        print(next(line for line in lines if line.startswith(wanted)))
 # --8<-- [end:tf_graph]
 
 # --8<-- [start:tf_exercise_1]

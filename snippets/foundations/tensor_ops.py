@@ -28,6 +28,20 @@ print(x_pt.clamp(min=0))  # elementwise max with 0: a ReLU
 print(torch.sqrt(x_pt[0, 2]), x_pt[0, 2].sqrt(), np.sqrt(9.0))
 # --8<-- [end:torch_elementwise]
 
+# --8<-- [start:tf_where]
+marks = tf.constant([-2.0, 0.5, 3.0, -0.1])
+print(tf.where(marks > 0, marks, 0.0).numpy())  # marks where True, else 0
+print(tf.where(marks > 0).numpy().ravel())  # no values: where it is True
+print(tf.clip_by_value(marks, -1.0, 1.0).numpy())  # bounded to [-1, 1]
+# --8<-- [end:tf_where]
+
+# --8<-- [start:torch_where]
+marks_pt = torch.tensor([-2.0, 0.5, 3.0, -0.1])
+print(torch.where(marks_pt > 0, marks_pt, 0.0))  # marks where True, else 0
+print(torch.where(marks_pt > 0))  # no values: a tuple of positions
+print(marks_pt.clamp(-1.0, 1.0))  # bounded to [-1, 1]; torch.clip too
+# --8<-- [end:torch_where]
+
 # --8<-- [start:tf_division]
 counts = tf.constant([7, -7])
 halves = counts / 2  # int32 / int: float64
@@ -88,7 +102,8 @@ except RuntimeError as err:
 
 # --8<-- [start:tf_topk]
 print(tf.argmax(scores).numpy())  # default axis=0: one index per column
-print(tf.argmax(scores, axis=1).numpy())  # the largest in each row
+largest = tf.argmax(scores, axis=1)  # the largest in each row
+print(largest.numpy(), largest.dtype)
 top = tf.math.top_k(scores, k=2)  # the k largest along the last axis
 print(top.values.numpy())
 print(top.indices.numpy(), top.indices.dtype)
@@ -295,6 +310,8 @@ exps = tf.exp(shifted)
 probs = exps / tf.reduce_sum(exps, axis=1, keepdims=True)
 print(probs.numpy().round(3))
 print(tf.reduce_sum(probs, axis=1).numpy().round(4))
+builtin = tf.nn.softmax(logits, axis=1)  # the library's softmax
+print(f"max |difference|: {tf.reduce_max(tf.abs(probs - builtin)):.1e}")
 # --8<-- [end:tf_exercise_1]
 
 # --8<-- [start:torch_exercise_1]
@@ -305,6 +322,8 @@ exps_pt = shifted_pt.exp()
 probs_pt = exps_pt / exps_pt.sum(dim=1, keepdim=True)
 print(probs_pt.round(decimals=3))
 print(probs_pt.sum(dim=1).round(decimals=4))
+builtin_pt = torch.softmax(logits_pt, dim=1)  # the library's softmax
+print(f"max |difference|: {(probs_pt - builtin_pt).abs().max():.1e}")
 # --8<-- [end:torch_exercise_1]
 
 # --8<-- [start:tf_exercise_2]

@@ -47,6 +47,9 @@ print(again_pt.round(decimals=3))
 # --8<-- [start:tf_dtypes]
 print(tf.constant([1, 2]).dtype, tf.constant([1.0, 2.0]).dtype)
 print(tf.constant(np.array([1, 2])).dtype)  # NumPy's int64 is kept
+floats_np = np.array([0.5, 1.5])  # NumPy's default float is float64
+print(tf.constant(floats_np).dtype)  # kept too: a float64 tensor
+print(tf.constant(floats_np.astype(np.float32)).dtype)  # cast it first
 
 ints = tf.constant([1, 2, 3])
 halves = tf.cast(ints, tf.float16) / 2
@@ -61,6 +64,11 @@ except tf.errors.InvalidArgumentError as err:
 # --8<-- [start:torch_dtypes]
 print(torch.tensor([1, 2]).dtype, torch.tensor([1.0, 2.0]).dtype)
 print(torch.from_numpy(np.array([1, 2])).dtype)
+floats_np = np.array([0.5, 1.5])  # NumPy's default float is float64
+print(torch.tensor(floats_np).dtype, torch.from_numpy(floats_np).dtype)
+# float64 + float32 gives float64: the NumPy dtype spreads silently.
+print((torch.tensor(floats_np) + torch.tensor([1.0, 1.0])).dtype)
+print(torch.tensor(floats_np.astype(np.float32)).dtype)  # cast it first
 
 ints_pt = torch.tensor([1, 2, 3])
 halves_pt = ints_pt.to(torch.float16) / 2

@@ -387,3 +387,42 @@ def test_torch_backward_frees_the_saved_intermediate_values(torch_page):
     y.backward()
     with pytest.raises(RuntimeError, match="Saved intermediate values of the graph are freed"):
         y.backward()
+
+
+# ----------------------------------------------------------- Standard errors of the estimates
+
+
+def standard_error_checks(per_sample, estimate, shown_se, exact, within):
+    per_sample = np.asarray(per_sample, dtype=np.float64)
+    np.testing.assert_allclose(per_sample.mean(axis=0), estimate, rtol=1e-4, atol=1e-6)
+    se = per_sample.std(axis=0, ddof=1) / np.sqrt(len(per_sample))
+    np.testing.assert_allclose(shown_se, se, rtol=1e-3)
+    assert np.all(np.abs(np.asarray(estimate) - exact) < within * se)
+
+
+def test_tf_estimates_lie_within_their_standard_errors(tf_page):
+    z, eps = tf_page.z.numpy(), tf_page.eps.numpy()
+    # tf.math.reduce_std divides by n, the ddof=1 figure differs by 0.05 % at n = 1000.
+    standard_error_checks(2 * z, float(tf_page.d_mu), float(tf_page.se_mu), 1.0, 2)
+    standard_error_checks(2 * z * eps, float(tf_page.d_sigma), float(tf_page.se_sigma), 4.0, 2)
+    _, exact = exact_categorical_gradient()
+    standard_error_checks(tf_page.per_draw.numpy(), tf_page.score_grad.numpy(), tf_page.score_se.numpy(), exact, 2.5)
+
+
+def test_torch_estimates_lie_within_their_standard_errors(torch_page):
+    z, eps = torch_page.z_values.numpy(), torch_page.eps_pt.numpy()
+    standard_error_checks(2 * z, torch_page.mu_pt.grad.item(), torch_page.se_mu_pt.item(), 1.0, 2)
+    standard_error_checks(2 * z * eps, torch_page.sigma_pt.grad.item(), torch_page.se_sigma_pt.item(), 4.0, 2)
+    _, exact = exact_categorical_gradient()
+    standard_error_checks(
+        torch_page.per_draw_pt.numpy(), torch_page.score_grad_pt.numpy(), torch_page.score_se_pt.numpy(), exact, 2.5
+    )
+
+
+def test_tf_tape_does_not_watch_a_variable_that_is_not_trainable(tf_page):
+    import tensorflow as tf
+
+    assert not tf_page.frozen.trainable
+    with tf.GradientTape() as tape:
+        square = tf_page.frozen**2
+    assert tape.gradient(square, tf_page.frozen) is None

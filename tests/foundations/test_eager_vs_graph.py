@@ -286,3 +286,20 @@ def test_exercise_tf_branch_free_normalize(tf_page):
         assert result.numpy().tolist() == pytest.approx(tf_page.normalize_tf(arg).numpy().tolist())
         graph_result = tf.function(tf_page.normalize_tf)(arg)
         assert graph_result.numpy().tolist() == pytest.approx(result.numpy().tolist())
+
+
+def test_a_tf_function_that_makes_a_variable_on_every_run_fails_on_its_first_call(tf_page):
+    tf = tf_page.tf
+
+    @tf.function
+    def fresh_variable_each_time(x):
+        return tf.Variable(1.0) * x
+
+    with pytest.raises(ValueError, match=r"singleton tf\.Variables created on the first call"):
+        fresh_variable_each_time(tf.constant(1.0))
+
+
+def test_the_collatz_loop_body_holds_the_conditional(tf_page):
+    assert tf_page.loop.type == "StatelessWhile"
+    assert "StatelessIf" in {node.op for node in tf_page.body.node_def}
+    assert not any("If" in op.type for op in tf_page.loop.graph.get_operations())

@@ -169,6 +169,9 @@ def check_stretched_curvature(page):
     assert 2 / largest_eigenvalue(stretched_design) == pytest.approx(page.stretched_lr, rel=1e-4)
     assert 0.9e-4 < page.stretched_lr < 1.2e-4  # "about 0.0001"
     assert page.critical_lr / page.stretched_lr == pytest.approx(ratio, rel=1e-4)
+    # "the other three eigenvalues stay between 1.5 and 2.5"
+    others = np.linalg.eigvalsh(2 / 256 * stretched_design.T.astype(np.float64) @ stretched_design)[:3]
+    assert others.min() > 1.5 and others.max() < 2.5
 
 
 def test_tf_stretching_one_feature_raises_the_curvature_thousands_of_times(tf_page):
@@ -187,3 +190,30 @@ def test_step_factors_along_the_extreme_eigenvalues(tf_page):
     assert 1 - 0.5 * eigenvalues[0] == pytest.approx(0.24, abs=0.01)
     assert 1 - 0.9 * tf_page.critical_lr * eigenvalues[-1] == pytest.approx(-0.8, abs=1e-4)
     assert 1 - 1.1 * tf_page.critical_lr * eigenvalues[-1] < -1
+
+
+def check_stretched_optimizers(page, results):
+    diverged, sgd, momentum, adam = results.values()
+    assert not np.isfinite(diverged).all()
+    # Both stable rates are below their limits: 2 / λ_max and 2(1 + β) / λ_max.
+    largest = largest_eigenvalue(np.hstack([page.stretched, np.ones((256, 1))]).astype(np.float64))
+    assert page.sgd_lr * largest < 2 and page.momentum_lr * largest < 2 * 1.9
+
+    def loss(params):
+        return np.mean((page.stretched @ params[:3].astype(np.float64) + params[3] - page.targets) ** 2)
+
+    least = np.mean((page.design @ page.exact - page.targets) ** 2)
+    # Momentum ends at less than half of plain SGD's loss, both far above the minimum; Adam reaches it.
+    assert loss(momentum) < 0.5 * loss(sgd) and loss(momentum) > 100 * least
+    assert loss(adam) == pytest.approx(least, rel=1e-3)
+    # The least-squares parameters in the new units give the least-squares loss.
+    assert loss(page.stretched_exact) == pytest.approx(least, rel=1e-5)
+    assert np.abs(adam - page.stretched_exact).max() < 1e-3
+
+
+def test_tf_momentum_and_adam_on_the_stretched_problem(tf_page):
+    check_stretched_optimizers(tf_page, tf_page.tf_scaled)
+
+
+def test_torch_momentum_and_adam_on_the_stretched_problem(torch_page):
+    check_stretched_optimizers(torch_page, torch_page.pt_scaled)

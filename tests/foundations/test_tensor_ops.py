@@ -272,3 +272,26 @@ def test_torch_exercise_softmax_without_the_shift_overflows(torch_page):
     assert torch.isnan(large.exp() / large.exp().sum()).all()
     shifted = (large - large.max()).exp()
     torch.testing.assert_close(shifted / shifted.sum(), torch.softmax(large, dim=0))
+
+
+MARKS = np.array([-2.0, 0.5, 3.0, -0.1], dtype=np.float32)
+
+
+def test_tf_where_and_clip_match_numpy(tf_page):
+    tf, marks = tf_page.tf, tf_page.marks
+    np.testing.assert_array_equal(tf.where(marks > 0, marks, 0.0).numpy(), np.where(MARKS > 0, MARKS, 0.0))
+    np.testing.assert_array_equal(tf.where(marks > 0).numpy().ravel(), np.flatnonzero(MARKS > 0))
+    np.testing.assert_array_equal(tf.clip_by_value(marks, -1.0, 1.0).numpy(), np.clip(MARKS, -1, 1))
+    assert tf_page.largest.dtype == tf.int64 and tf_page.top.indices.dtype == tf.int32
+    assert float(tf.reduce_max(tf.abs(tf_page.probs - tf_page.builtin))) < 1e-6
+
+
+def test_torch_where_and_clamp_match_numpy(torch_page):
+    import torch
+
+    marks = torch_page.marks_pt
+    np.testing.assert_array_equal(torch.where(marks > 0, marks, 0.0).numpy(), np.where(MARKS > 0, MARKS, 0.0))
+    np.testing.assert_array_equal(torch.where(marks > 0)[0].numpy(), np.where(MARKS > 0)[0])
+    np.testing.assert_array_equal(marks.clamp(-1.0, 1.0).numpy(), np.clip(MARKS, -1, 1))
+    assert torch.equal(torch.clip(marks, -1.0, 1.0), marks.clamp(-1.0, 1.0))
+    assert (torch_page.probs_pt - torch_page.builtin_pt).abs().max().item() < 1e-6

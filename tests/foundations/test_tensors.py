@@ -117,3 +117,20 @@ def test_torch_exercise_without_clone_the_original_changes(torch_page):
     alias = base  # what the solution's clone() avoids
     alias[[1, 3]] = 1.0
     np.testing.assert_array_equal(base.numpy(), MARKED)
+
+
+def test_tf_keeps_numpys_float64_and_refuses_to_mix_it_with_float32(tf_page):
+    import tensorflow as tf
+
+    from_numpy = tf.constant(tf_page.floats_np)
+    assert from_numpy.dtype == tf.float64
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        from_numpy + tf.constant([1.0, 1.0])
+
+
+def test_torch_keeps_numpys_float64_and_promotes_float32_to_it(torch_page):
+    import torch
+
+    assert torch.tensor(torch_page.floats_np).dtype == torch.float64
+    assert torch.from_numpy(torch_page.floats_np).dtype == torch.float64
+    assert (torch.tensor(torch_page.floats_np) + torch.ones(2)).dtype == torch.float64
