@@ -404,7 +404,8 @@ plot_curves(
 # its training loss as small as it likes by growing them.
 #
 # [`keras.optimizers.AdamW`](https://keras.io/api/optimizers/adamw/) is Adam with this
-# decay: a subclass of `Adam` that passes `weight_decay` on and requires it to be set
+# decay: a subclass of `Adam` that passes `weight_decay` on (its default is 0.004; `None`
+# is refused)
 # ([source](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/optimizers/adamw.py#L6-L95)),
 # so this run differs from the first one in the decay alone: same initial weights, same
 # learning rate, same 40 epochs, no early stopping. The decay is *decoupled* from the
