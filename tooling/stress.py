@@ -48,7 +48,7 @@ PROGRAMS = {
     "pytorch/distributed spawn": ["-m", "snippets.pytorch.distributed", "spawn", "{tmp}"],
 }
 PROGRAM_TIMEOUT = 300  # seconds; a program still running then is killed with its children
-FIRST_LINES = 8
+FIRST_LINES = 12  # of each failure, in the report (--lines)
 
 
 @dataclass
@@ -71,6 +71,11 @@ class Tally:
 def first_lines(text: str) -> str:
     lines = [line for line in strip_noise(text).splitlines() if line.strip()]
     return "\n".join(lines[:FIRST_LINES])
+
+
+def _set_first_lines(count: int) -> None:
+    global FIRST_LINES
+    FIRST_LINES = count
 
 
 def run_page(name: str) -> Outcome:
@@ -125,10 +130,12 @@ def stress(name: str, run: Callable[[], Outcome], mode: str, runs: int) -> Tally
     tally = Tally(name, mode)
     at_once = 2 if mode == "pairs" else 1
     with ThreadPoolExecutor(max_workers=at_once) as pool:
-        for outcome in pool.map(lambda _: run(), range(runs)):
+        for i, outcome in enumerate(pool.map(lambda _: run(), range(runs)), 1):
             tally.outcomes.append(outcome)
-            mark = "." if outcome.failure is None else "F"
-            print(mark, end="", flush=True)
+            if outcome.failure is None:
+                print(".", end="", flush=True)
+            else:  # say it now: a long stress run should not hide a failure until the end
+                print(f"F\n{name} ({mode}, run {i}):\n{outcome.failure}", flush=True)
     print(f" {name} ({mode})", flush=True)
     return tally
 
@@ -150,9 +157,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=30, help="runs per target and mode (default 30)")
     parser.add_argument("--mode", choices=["alone", "pairs", "both"], default="both")
     parser.add_argument("--only", action="append", default=[], help="targets whose name contains this")
+    parser.add_argument("--lines", type=int, default=FIRST_LINES, help="lines shown of each failure")
     args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
+    if args.runs < 1 or args.lines < 1:
+        parser.error("--runs and --lines must be at least 1")
+    _set_first_lines(args.lines)
     chosen = targets(args.only)
     if not chosen:
         parser.error(f"no target matches {args.only}; targets: {', '.join(targets([]))}")
