@@ -33,7 +33,9 @@ pytestmark = pytest.mark.skipif(
     "CHROMIUM=/path/to/it; `make test` installs it automatically when run as root",
 )
 ARTIFACTS = ROOT / "artifacts"
-BUDGET = {"bytes": 1.5e6, "requests": 40}
+# Most of a first visit is the search index, which grows with the site (the median first
+# visit was 1.57 MB at 60 pages with the glossary): raise the budget with the site.
+BUDGET = {"bytes": 1.8e6, "requests": 40}
 # A page's own HTML (what it does not share with the other pages): a notebook tutorial's may be
 # at most this many times the median page's. Their stylesheet is shared (tooling/mkdocs_hooks.py).
 TUTORIAL_HTML_VS_MEDIAN = 2

@@ -9,9 +9,9 @@ and readers now and then. Each target runs ``--runs`` times one after the other
 pages at a time on two cores. Pages go through the page runner with its cache off, so each
 run is complete: every reading path, the output comparison, the stderr check and the page's
 own tests. Programs are the commands a reader types. The report gives, per target and mode,
-the runs, the failures and the median seconds, then the first lines of each failure. The
-exit status is 1 when anything failed. Nothing here is part of `make test`: it takes long,
-and it is a measurement, not a check.
+the runs, the failures and the median seconds, then the first and last lines of each
+failure (each is also printed as it happens). The exit status is 1 when anything failed.
+Nothing here is part of `make test`: it takes long, and it is a measurement, not a check.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ PROGRAMS = {
     "pytorch/distributed spawn": ["-m", "snippets.pytorch.distributed", "spawn", "{tmp}"],
 }
 PROGRAM_TIMEOUT = 300  # seconds; a program still running then is killed with its children
-FIRST_LINES = 12  # of each failure, in the report (--lines)
+FIRST_LINES = 12  # first and last lines of each failure in the report (--lines)
 
 
 @dataclass
@@ -69,8 +69,12 @@ class Tally:
 
 
 def first_lines(text: str) -> str:
+    """The first and the last FIRST_LINES lines: where it started, and how it ended."""
     lines = [line for line in strip_noise(text).splitlines() if line.strip()]
-    return "\n".join(lines[:FIRST_LINES])
+    if len(lines) <= 2 * FIRST_LINES:
+        return "\n".join(lines)
+    skipped = f"[... {len(lines) - 2 * FIRST_LINES} lines ...]"
+    return "\n".join([*lines[:FIRST_LINES], skipped, *lines[-FIRST_LINES:]])
 
 
 def _set_first_lines(count: int) -> None:
@@ -157,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=30, help="runs per target and mode (default 30)")
     parser.add_argument("--mode", choices=["alone", "pairs", "both"], default="both")
     parser.add_argument("--only", action="append", default=[], help="targets whose name contains this")
-    parser.add_argument("--lines", type=int, default=FIRST_LINES, help="lines shown of each failure")
+    parser.add_argument("--lines", type=int, default=FIRST_LINES, help="first and last lines shown of each failure")
     args = parser.parse_args(argv)
     if args.runs < 1 or args.lines < 1:
         parser.error("--runs and --lines must be at least 1")

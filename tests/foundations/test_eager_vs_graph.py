@@ -303,3 +303,25 @@ def test_the_collatz_loop_body_holds_the_conditional(tf_page):
     assert tf_page.loop.type == "StatelessWhile"
     assert "StatelessIf" in {node.op for node in tf_page.body.node_def}
     assert not any("If" in op.type for op in tf_page.loop.graph.get_operations())
+
+
+def test_noisy_double_prints_and_computes_eagerly(torch_page, capsys):
+    """Dynamo runs a transformed copy of the bytecode: call the original too."""
+    import torch
+
+    assert torch_page.noisy_double_pt(torch.tensor([1.0])).tolist() == [3.0]
+    assert "Python print, at run time:" in capsys.readouterr().out
+
+
+def test_record_measures_on_a_quiet_machine_and_writes_the_table(tf_page, tmp_path, monkeypatch):
+    class Quiet:
+        def calibrate(self):
+            pass
+
+        def check(self, kernel=True):
+            pass
+
+    monkeypatch.setitem(tf_page.record.__globals__, "measure", lambda contenders, fast, check: {"f": 12.0})
+    out = tmp_path / "table.md"
+    tf_page.record(out, tf_page.tf_contenders, tf_page.tf_versions, quiet=Quiet())
+    assert "| f | 12 |" in out.read_text(encoding="utf-8")

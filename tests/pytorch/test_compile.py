@@ -83,3 +83,11 @@ def test_export_defaults_to_non_strict_tracing_and_accepts_dim_hints(page):
     )
     with torch.no_grad():
         torch.testing.assert_close(program.module()(page.example[:3]), page.model(page.example[:3]))
+
+
+def test_the_branchy_function_does_what_its_source_says_eagerly(page):
+    """torch.compile runs a transformed copy of the bytecode: call the original too."""
+    import torch
+
+    assert page.double_if_positive(torch.tensor([1.0, 2.0])).tolist() == [2.0, 4.0]
+    assert page.double_if_positive(torch.tensor([-1.0, -2.0])).tolist() == [-2.0, -3.0]

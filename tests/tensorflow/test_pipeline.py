@@ -95,3 +95,11 @@ def test_jit_compile_auto_resolves_to_false_on_a_cpu_only_machine(page):
     # The page prints False; that holds where TensorFlow sees no GPU.
     assert tf.config.list_physical_devices("GPU") == []
     assert page.model.jit_compile is False
+
+
+def test_decode_scales_whole_number_pixels(page):
+    """decode runs inside Dataset.map as a traced copy: call the original too."""
+    import tensorflow as tf
+
+    pixels, label = page.decode(tf.constant([0, 8, 16]), 3)
+    assert pixels.numpy().tolist() == [0.0, 0.5, 1.0] and label == 3

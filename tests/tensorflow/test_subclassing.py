@@ -157,3 +157,12 @@ def test_branch_on_a_tensor_traces_with_ops_cond_only(page):
     np.testing.assert_allclose(tf.function(layer)(page.raw).numpy(), page.raw / page.raw.max())
     with pytest.raises(tf.errors.OperatorNotAllowedInGraphError):
         tf.function(page.NormalizeWithIf())(page.raw)
+
+
+def test_normalize_with_if_leaves_small_inputs_alone_eagerly(page):
+    """Eagerly the Python if works (the page shows it failing only when traced)."""
+    import numpy as np
+
+    layer = page.NormalizeWithIf()
+    small = np.array([[0.25, 0.5]], dtype="float32")
+    np.testing.assert_allclose(np.asarray(layer(small)), small)
