@@ -6,6 +6,7 @@ the same model with two processes, started once by ``mp.spawn`` and once by
 """
 
 # --8<-- [start:worker]
+import gc
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -59,7 +60,8 @@ def ddp_worker(rank, world_size, init_method, out_dir):
         world_size=world_size,
         timeout=timedelta(seconds=60),  # give up waiting for a lost rank
     )
-    weights = train_ddp(rank, world_size)  # the DDP model is gone after this
+    weights = train_ddp(rank, world_size)
+    gc.collect()  # the DDP model is in a reference cycle: free it now
     torch.save(weights, Path(out_dir) / f"rank{rank}.pt")
     dist.barrier()  # every rank has saved before any leaves
     dist.destroy_process_group()  # no model holds the group: its threads stop

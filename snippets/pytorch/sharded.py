@@ -140,6 +140,8 @@ def resume(model, optimizer, folder):
 
 
 # --8<-- [start:worker]
+import gc
+
 from torch.nn.parallel import DistributedDataParallel
 
 
@@ -180,6 +182,7 @@ def worker(out_dir, ddp=False, fail_at=None):
     # environment, which init_process_group reads (init_method "env://").
     dist.init_process_group("gloo", timeout=timedelta(seconds=60))
     train(out_dir, attempt, ddp, fail_at)
+    gc.collect()  # the models are in reference cycles: free them now
     dist.barrier()  # every rank has finished and saved before any leaves
     dist.destroy_process_group()
 

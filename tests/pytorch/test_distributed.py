@@ -71,10 +71,12 @@ def test_no_launched_process_is_left(page):
 
 def _rank_then_count_threads(rank, world_size, init_method, out_dir):
     """Run one rank as the page does, then record how many threads this process has left."""
+    import gc
     from pathlib import Path
 
     from snippets.pytorch.distributed import ddp_worker
 
+    gc.disable()  # no automatic collection: only the worker's own gc.collect() frees the model
     ddp_worker(rank, world_size, init_method, out_dir)
     Path(out_dir, f"threads{rank}").write_text(str(len(os.listdir("/proc/self/task"))))
 
