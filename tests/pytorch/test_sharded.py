@@ -24,10 +24,10 @@ def cmdline(pid):
         return ""
 
 
-def running(marker):
-    """Processes (other than this one) whose command line contains ``marker``."""
+def running(*markers):
+    """Processes (other than this one) whose command line contains every one of ``markers``."""
     me = os.getpid()
-    return [p.pid for p in processes() if p.pid != me and marker in cmdline(p.pid)]
+    return [p.pid for p in processes() if p.pid != me and all(m in cmdline(p.pid) for m in markers)]
 
 
 def test_each_rank_holds_half_of_every_parameter(page):
@@ -117,7 +117,8 @@ def test_a_timeout_stops_torchrun_and_its_workers(page, tmp_path):
 
 
 def test_no_launched_process_is_left(page):
-    assert running("snippets.pytorch.sharded") == []
+    # This run's launchers and workers name its work folder; another run's do not.
+    assert running("snippets.pytorch.sharded", page.work.name) == []
     me, group = os.getpid(), os.getpgid(0)
     left = [p.pid for p in processes() if p.pid != me and (p.ppid == me or p.pgid == group)]
     assert left == []
