@@ -4,6 +4,7 @@ The page starts each launcher once (mp.spawn in a subprocess, then torchrun); th
 look at the weights those runs left in ``page.spawned`` and ``page.launched``.
 """
 
+import contextlib
 import os
 
 import pytest
@@ -101,5 +102,21 @@ def test_a_rank_ends_with_its_group_gone(tmp_path):
     env = dict(os.environ, OMP_NUM_THREADS="1")  # no OpenMP pool to count
     root = Path(__file__).parents[2]
     command = [sys.executable, "-c", spawn_ranks, init_method, str(tmp_path)]
-    subprocess.run(command, cwd=root, env=env, check=True, timeout=120)
+    proc = subprocess.Popen(command, cwd=root, env=env, start_new_session=True)
+    try:
+        assert proc.wait(timeout=120) == 0
+    finally:
+        # mp.spawn's resource tracker may outlive its parent for a moment, still writing its
+        # coverage data: wait for the whole session to end, then kill what is left.
+        import signal
+        import time
+
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(
+            p.sid == proc.pid and p.state != "Z" for p in processes()
+        ):
+            time.sleep(0.1)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
     assert [(tmp_path / f"threads{r}").read_text() for r in range(2)] == ["1", "1"]
