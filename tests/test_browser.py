@@ -246,15 +246,17 @@ AXE_AT_ONCE = 4  # pages checked together, each in its own tab: axe's time is th
 # of times (code tokens above all). An element's contrast depends only on its colour, font,
 # text shadow and the backgrounds and opacities behind it, up to the first opaque background;
 # of the visible elements that agree on all of these, the first two are checked and the rest,
-# whose ratio is necessarily the same, are left out of color-contrast only. Every rule still
-# runs on every page, and every distinct pair of colours is checked.
+# whose ratio is necessarily the same, are left out of color-contrast only. The count carries
+# from page to page (``seen``: signature -> times checked, in the pages already swept), as
+# the pages share one stylesheet: a style checked twice on earlier pages is not checked again.
+# Every rule still runs on every page, and every distinct pair of colours is checked.
 #
 # In the dark scheme only axe's colour rules run (``cat.color``): the palette toggle changes
 # colours, not the page's structure, names or roles, which the light scheme's run checked.
-AXE_START = """([tags, colourOnly]) => {
+AXE_START = """([tags, colourOnly, seenBefore]) => {
     const opaque = bg => bg.startsWith("rgb(") || /[ ,/]\\s*1\\)$/.test(bg);
+    const seen = new Map(Object.entries(seenBefore)), KEEP = 2;  // two of each, should one be not applicable
     const skipRepeatedStyles = () => {
-        const seen = new Map(), KEEP = 2;  // two of each, should axe find one not applicable
         for (const el of document.body.querySelectorAll("*")) {
             // Hidden, or no letter in its own text (axe skips punctuation and digits): not marked.
             const own = [...el.childNodes].filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.data).join("");
@@ -285,6 +287,7 @@ AXE_START = """([tags, colourOnly]) => {
             rules: Object.fromEntries(others.map(r => [r.ruleId, {enabled: false}])),
         });
         return {
+            seen: Object.fromEntries(seen),
             scheme: document.body.getAttribute("data-md-color-scheme"),
             violations: result.violations.map(v => ({
                 id: v.id, nodes: v.nodes.map(n => `${n.target.join(" ")}: ${n.failureSummary}`),
@@ -325,6 +328,7 @@ def test_every_page_is_accessible_in_both_schemes(browser, site_url, built_site)
     search_index = _empty_search_index(built_site)
     problems: dict[str, list[str]] = {path: [] for path in paths}
     tabs = {}
+    seen: dict[str, dict[str, int]] = {scheme: {} for scheme in SCHEMES}  # see AXE_START
     for scheme in SCHEMES:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
         context.add_init_script(AXE_SCRIPT)
@@ -336,9 +340,11 @@ def test_every_page_is_accessible_in_both_schemes(browser, site_url, built_site)
                 tab.start(site_url + path)
             for tab in tabs[scheme][: len(batch)]:
                 tab.page.wait_for_load_state("load")
-                tab.page.evaluate(AXE_START, [AXE_TAGS, scheme != "light"])
+                tab.page.evaluate(AXE_START, [AXE_TAGS, scheme != "light", seen[scheme]])
             for path, tab in zip(batch, tabs[scheme], strict=False):
                 found = tab.page.evaluate("() => window.__a11y")
+                for signature, count in found["seen"].items():
+                    seen[scheme][signature] = max(seen[scheme].get(signature, 0), count)
                 if found["scheme"] != body_scheme:
                     problems[path].append(f"{scheme}: Material shows scheme {found['scheme']!r}, not {body_scheme!r}")
                 problems[path] += [f"{scheme}: {v['id']}: {node}" for v in found["violations"] for node in v["nodes"]]
