@@ -1,7 +1,9 @@
 # Everything goes through .venv, created from requirements.txt on first use.
 #   make serve    set up, then serve the site at http://127.0.0.1:8000 (notebooks executed)
 #   make test     set up, then run the whole test suite (unchanged pages reuse their cached
-#                 runs; PAGERUN_CACHE=0 make test runs everything)
+#                 runs; PAGERUN_CACHE=0 make test runs everything); SHARD=i/n runs shard i
+#                 of n only (CI runs n at once), then `make coverage` gates them combined
+#   make durations  rerun everything and record each unit's seconds (tests/durations.json)
 #   make preview  serve without executing notebooks (fast local preview)
 #   make build    build the site into site/ exactly as published (--strict)
 #   make outputs  run every page (reading paths, page tests) and rewrite the captured outputs
@@ -18,7 +20,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install chromium graphviz screenshots serve preview build test outputs lint speed bench stress clean
+.PHONY: install chromium graphviz screenshots serve preview build test coverage durations outputs lint speed bench stress clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +39,17 @@ build: $(STAMP) graphviz
 	$(BIN)/mkdocs build --strict
 
 test: $(STAMP) chromium graphviz
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(if $(SHARD),--shard $(SHARD))
+
+# The shards' coverage together (each `make test SHARD=i/n` keeps its own in artifacts/coverage/):
+# every statement of snippets/ must have run in one of them, as in a whole `make test`.
+coverage: $(STAMP)
+	$(BIN)/python -m coverage combine --keep --data-file=.coverage artifacts/coverage/shard-*
+	$(BIN)/python -m coverage report --data-file=.coverage --include='snippets/*' --fail-under=100
+
+# Rewrite tests/durations.json (what the shards are balanced by) from a run with nothing cached.
+durations: $(STAMP) chromium graphviz
+	PAGERUN_CACHE=0 $(BIN)/python -m pytest --store-durations
 
 # The browser tests drive Debian's Chromium. Install it when missing and we may (root, as on
 # CI); otherwise those tests skip and say how to get it.

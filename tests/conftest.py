@@ -23,7 +23,7 @@ import pytest
 from tests.sitebuild import MKDOCS_WARNING, mkdocs_build
 from tooling.pages import ROOT, FenceTokens
 
-pytest_plugins = ["tests.pageruns", "tests.programs"]
+pytest_plugins = ["tests.pageruns", "tests.programs", "tests.shards"]
 
 from tests.processes import processes  # noqa: E402
 from tooling.pagerun import LIVE_LOCK, LIVE_SESSIONS  # noqa: E402
@@ -147,6 +147,15 @@ def pytest_runtestloop(session):
     plugin = session.config.pluginmanager.getplugin("_cov")
     controller = getattr(plugin, "cov_controller", None)
     if controller is None or hasattr(session.config, "workerinput") or session.config.option.collectonly:
+        return result
+    shard = session.config.getoption("--shard")
+    if shard and shard[1] > 1:  # a share of the suite: the gate applies to the shards combined
+        data = Path(controller.cov.get_data().data_filename())
+        kept = ROOT / "artifacts" / "coverage" / f"shard-{shard[0]}-of-{shard[1]}"
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(data, kept)
+        reporter = session.config.pluginmanager.getplugin("terminalreporter")
+        reporter.write_line(f"coverage of this shard: {kept.relative_to(ROOT)}; `make coverage` gates the shards combined")
         return result
     report = io.StringIO()
     try:

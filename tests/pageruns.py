@@ -125,7 +125,7 @@ def pytest_pyfunc_call(pyfuncitem):
     return True
 
 
-def _wanted(item: pytest.Item) -> tuple[str, object]:
+def wanted(item: pytest.Item) -> tuple[str, object]:
     """What background job an item waits for: ("site", "site"), ("page", path) or ("", None)."""
     if "built_site" in getattr(item, "fixturenames", ()):
         return "site", "site"
@@ -142,12 +142,27 @@ _IMPORT_SECONDS = {"tensorflow": 6.0, "keras": 6.0, "torch": 2.0, "lightning": 3
 _STARTS_PROCESSES = re.compile(r"\b(mp\.spawn|torchrun|num_workers\s*=\s*[1-9])")
 
 
-def _expected_seconds(page: Path, seconds: dict[str, float]) -> float:
-    """The page's last measured run time, or an estimate from what its code imports and starts."""
+DURATIONS = ROOT / "tests" / "durations.json"
+
+
+def recorded_durations() -> dict[str, float]:
+    """Seconds per unit of work (``page:docs/x.md``, ``site``, a test module) of the run that
+    last wrote tests/durations.json (``make durations``; see tests/shards.py)."""
+    try:
+        return json.loads(DURATIONS.read_text(encoding="utf-8"))["seconds"]
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def expected_seconds(page: Path, seconds: dict[str, float]) -> float:
+    """The page's last run time here, else the recorded one (a fresh clone), else an estimate
+    from what its code imports and starts (a new page)."""
     rel = page.relative_to(ROOT).as_posix()
     known = [value for key, value in seconds.items() if key.rpartition(":")[0] == rel]
     if known:
         return sum(known)
+    if f"page:{rel}" in (recorded := recorded_durations()):
+        return recorded[f"page:{rel}"]
     total = 0.0
     for path in reading_paths(page):
         steps = page_steps(page, path)
@@ -167,13 +182,13 @@ def pytest_collection_modifyitems(config, items):
     seconds = last_seconds()
     pages = {}
     for item in items:
-        kind, what = _wanted(item)
+        kind, what = wanted(item)
         if kind == "page" and what not in pages:
-            pages[what] = _expected_seconds(what, seconds)
+            pages[what] = expected_seconds(what, seconds)
     order = {page: rank for rank, page in enumerate(sorted(pages, key=lambda p: -pages[p]))}
 
     def key(item):
-        kind, what = _wanted(item)
+        kind, what = wanted(item)
         return {"": (0, 0), "site": (1, 0), "page": (2, order.get(what, 0))}[kind]
 
     items.sort(key=key)
@@ -212,11 +227,23 @@ def _timed(label: str, function, *args):
         _timeline.append({"job": label, "start_s": round(start - _T0, 1), "end_s": round(time.monotonic() - _T0, 1)})
 
 
+def finished_jobs() -> dict[object, tuple[object, float]]:
+    """The background jobs that ended well: ``"site"`` or a page's path -> (result, seconds)."""
+    seconds = {job["job"]: job["end_s"] - job["start_s"] for job in _timeline}
+    done = {}
+    for what, future in _started.items():
+        label = what if what == "site" else what.relative_to(ROOT).as_posix()
+        if future.done() and not future.cancelled() and future.exception() is None and label in seconds:
+            done[what] = (future.result(), seconds[label])
+    return done
+
+
 def _whole_suite(config: pytest.Config) -> bool:
     """True for a plain ``pytest`` (``make test``): every page and the site will be needed."""
     option = config.option
     narrowed = option.keyword or option.markexpr or getattr(option, "lf", False) or getattr(option, "deselect", None)
-    return config.args_source == pytest.Config.ArgsSource.TESTPATHS and not (narrowed or option.collectonly)
+    sharded = config.getoption("--shard", None)
+    return config.args_source == pytest.Config.ArgsSource.TESTPATHS and not (narrowed or sharded or option.collectonly)
 
 
 @pytest.hookimpl(trylast=True)
@@ -225,7 +252,7 @@ def pytest_sessionstart(session):
     test module: seconds in which the other cores would only wait."""
     if _whole_suite(session.config):
         seconds = last_seconds()
-        pages = sorted((page.resolve() for page in markdown_pages()), key=lambda p: -_expected_seconds(p, seconds))
+        pages = sorted((page.resolve() for page in markdown_pages()), key=lambda p: -expected_seconds(p, seconds))
         _start(session.config, ["site", *pages])
 
 
@@ -233,12 +260,12 @@ def pytest_collection_finish(session):
     """Start the site build and the page runs in the background, as many at once as cores."""
     if session.config.option.collectonly or not session.items:
         return
-    wanted = []
+    jobs = []
     for item in session.items:
-        kind, what = _wanted(item)
-        if kind and what not in wanted:
-            wanted.append(what)
-    _start(session.config, wanted)
+        kind, what = wanted(item)
+        if kind and what not in jobs:
+            jobs.append(what)
+    _start(session.config, jobs)
 
 
 def pytest_sessionfinish(session):
