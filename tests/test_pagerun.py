@@ -1,5 +1,6 @@
 """The page runner refuses what it must: each case is a small page in a temporary folder."""
 
+import ast
 import os
 import textwrap
 import time
@@ -198,3 +199,73 @@ def test_a_program_tests_key_covers_the_programs_imports_and_the_test_itself(req
 def test_the_command_line_exits_2_on_a_missing_page(capsys):
     assert main(["docs/no/such/page.md"]) == 2
     assert "no such page" in capsys.readouterr().err
+
+
+def tooling_imports(folder: Path) -> dict[str, set[str]]:
+    """The modules of the ``tooling`` package in ``folder``, each with the ``tooling`` modules it
+    imports, at module level or in a function. ``tooling.pagerun.steps`` is an edge to that
+    module, not to the package ``tooling.pagerun``, which only ``from tooling import pagerun``
+    (or ``import tooling.pagerun``) reaches."""
+    files = {}
+    for file in sorted(folder.rglob("*.py")):
+        if "__pycache__" in file.parts:
+            continue
+        parts = ("tooling", *file.relative_to(folder).with_suffix("").parts)
+        package = parts[-1] == "__init__"
+        files[".".join(parts[:-1] if package else parts)] = (file, package)
+
+    def module_of(name: str) -> str | None:
+        """The longest prefix of ``name`` that is a tooling module."""
+        parts = name.split(".")
+        for end in range(len(parts), 0, -1):
+            if ".".join(parts[:end]) in files:
+                return ".".join(parts[:end])
+        return None
+
+    graph = {}
+    for name, (file, package) in files.items():
+        here = name.split(".") if package else name.split(".")[:-1]  # the package relative imports start from
+        targets = set()
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets |= {module_of(alias.name) for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = here[: len(here) - node.level + 1] if node.level else []
+                module = ".".join(base + ([node.module] if node.module else []))
+                for alias in node.names:
+                    submodule = f"{module}.{alias.name}"
+                    targets.add(submodule if submodule in files else module_of(module))
+        graph[name] = targets - {None, name}
+    return graph
+
+
+def import_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """A cycle of ``graph`` as ``[a, b, ..., a]``, or None."""
+    done: set[str] = set()
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        stack.append(node)
+        for target in sorted(graph.get(node, ())):
+            if target in stack:
+                return [*stack[stack.index(target) :], target]
+            if target not in done and (cycle := visit(target)):
+                return cycle
+        stack.pop()
+        done.add(node)
+        return None
+
+    for node in sorted(graph):
+        if node not in done and (cycle := visit(node)):
+            return cycle
+    return None
+
+
+def test_the_runner_package_has_no_import_cycle():
+    from tooling.pages import ROOT
+
+    graph = tooling_imports(ROOT / "tooling")
+    assert "tooling.pagerun.steps" in graph["tooling.pagerun.key"]  # the imports were read
+    assert "tooling.pagerun.key" in graph["tooling.mkdocs_hooks"]  # function-level ones too
+    cycle = import_cycle(graph)
+    assert cycle is None, "tooling modules import each other in a cycle: " + " -> ".join(cycle)
