@@ -8,7 +8,7 @@ import signal
 import tempfile
 from pathlib import Path
 
-from tooling.pagerun import ONE_THREAD  # imports no framework
+from tooling.pagerun.processes import ONE_THREAD  # imports no framework
 
 # Before anything imports TensorFlow or Matplotlib.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -26,7 +26,7 @@ from tooling.pages import ROOT, FenceTokens
 pytest_plugins = ["tests.pageruns", "tests.programs", "tests.shards"]
 
 from tests.processes import processes  # noqa: E402
-from tooling.pagerun import LIVE_LOCK, LIVE_SESSIONS  # noqa: E402
+from tooling.pagerun.processes import LIVE_LOCK, LIVE_SESSIONS  # noqa: E402
 
 
 def pytest_addoption(parser):

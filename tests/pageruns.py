@@ -26,16 +26,10 @@ from pathlib import Path
 
 import pytest
 
-from tooling.pagerun import (
-    FIXTURES,
-    LABELS,
-    PageCheck,
-    check_page,
-    kill_live_runs,
-    last_seconds,
-    page_steps,
-    reading_paths,
-)
+from tooling.pagerun.compare import PageCheck, check_page
+from tooling.pagerun.processes import kill_live_runs
+from tooling.pagerun.run import last_seconds
+from tooling.pagerun.steps import FIXTURES, LABELS, page_steps, reading_paths
 from tooling.pages import ROOT, markdown_pages
 
 _pool: ThreadPoolExecutor | None = None

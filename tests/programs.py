@@ -20,17 +20,17 @@ from pathlib import Path
 
 import pytest
 
-from tooling.pagerun import (
+from tooling.pagerun.key import (
     CACHE,
     cache_enabled,
     digest,
-    measured_env,
-    publish_coverage,
     snippet_closure,
     snippet_module_file,
     thread_settings,
+    tooling_files,
     with_data_files,
 )
+from tooling.pagerun.processes import measured_env, publish_coverage
 from tooling.pages import ROOT
 
 PROGRAMS = CACHE.parent / "programs"
@@ -62,7 +62,7 @@ def program_key(item: pytest.Item) -> str | None:
         else:
             pytest.fail(f"{item.nodeid}: program({name!r}) is neither a snippet module nor a file", pytrace=False)
     snippets = snippet_closure([module.read_text(encoding="utf-8")], starts)
-    files = {module, ROOT / "requirements.txt", *(ROOT / "tooling").glob("*.py"), *with_data_files(snippets), *inputs}
+    files = {module, ROOT / "requirements.txt", *tooling_files(), *with_data_files(snippets), *inputs}
     measured = bool(os.environ.get("COVERAGE_PROCESS_CONFIG"))
     threads = thread_settings(os.environ)
     return digest(sorted(files), f"{item.nodeid} coverage={measured} {threads}")

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tooling.pagerun import kill_group, start_session
+from tooling.pagerun.processes import kill_group, start_session
 from tooling.pages import ROOT
 
 BUILD_TIMEOUT_S = 420  # notebooks executed, cold, beside page runs

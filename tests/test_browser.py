@@ -24,7 +24,8 @@ from urllib.parse import urlparse
 import pytest
 
 from tooling.chromium import CHROMIUM, CHROMIUM_ARGS
-from tooling.pagerun import CACHE, cache_enabled, page_steps
+from tooling.pagerun.key import CACHE, cache_enabled
+from tooling.pagerun.steps import page_steps
 from tooling.pages import DOCS, ROOT, notebook_pages
 
 pytestmark = pytest.mark.skipif(

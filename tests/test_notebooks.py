@@ -1,4 +1,4 @@
-"""Every page with code as a notebook, one per reading path (tooling/notebooks.py).
+"""Every page with code as a notebook, one per reading path (tooling/notebooks.py, tooling/setup_cell.py).
 
 The page runs (tests/test_pages.py) already execute exactly each notebook's code, setup cell
 included, from an empty folder: a notebook's outputs are its page's by construction. Here:
@@ -20,9 +20,12 @@ import nbformat
 import pytest
 
 from tooling.noise import strip_noise
-from tooling.notebooks import Helpers, notebook_name, notebook_text, page_cells, setup_code
-from tooling.pagerun import CACHE, cache_enabled, dependencies, digest, notebook_steps, page_steps, reading_paths
+from tooling.notebooks import notebook_name, notebook_text, page_cells
+from tooling.pagerun.inside import notebook_steps
+from tooling.pagerun.key import CACHE, cache_enabled, dependencies, digest
+from tooling.pagerun.steps import page_steps, reading_paths
 from tooling.pages import DOCS, ROOT, markdown_pages, output_path
+from tooling.setup_cell import Helpers, setup_code
 
 LOCAL = Helpers(str(ROOT))
 # One cheap page per kind of generated notebook, run as .ipynb files by a kernel: a framework
@@ -158,7 +161,7 @@ def test_a_generated_notebook_runs_as_a_notebook_and_prints_what_it_shows(rel, p
 
 
 def test_the_published_notebooks_fetch_the_repository_at_the_built_commit():
-    from tooling.notebooks import helpers_for_site
+    from tooling.setup_cell import helpers_for_site
 
     helpers = helpers_for_site("https://github.com/example/dl-site", "abc123")
     assert helpers == Helpers("dl-site-abc123", "https://github.com/example/dl-site/archive/abc123.zip")

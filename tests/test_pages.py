@@ -4,7 +4,7 @@ and prints what the page shows (see tooling.pagerun and tests/pageruns.py)."""
 import pytest
 
 from tests.pageruns import page_check
-from tooling.pagerun import stale_outputs
+from tooling.pagerun.compare import stale_outputs
 from tooling.pages import ROOT, markdown_pages
 
 

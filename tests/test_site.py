@@ -196,7 +196,7 @@ def test_notebook_that_warns_fails_the_build(tmp_path):
 
 def test_a_notebooks_cache_key_follows_the_snippets_it_imports():
     from tooling.mkdocs_hooks import notebook_dependency_key
-    from tooling.pagerun import snippet_closure, with_data_files
+    from tooling.pagerun.key import snippet_closure, with_data_files
 
     tutorial = ROOT / "docs" / "ner" / "tutorial.py"
     files = {p.relative_to(ROOT).as_posix() for p in with_data_files(snippet_closure([tutorial.read_text()]))}
@@ -210,7 +210,7 @@ CODE_WIDTH = 80  # wider lines need a horizontal scroll bar in the page's code c
 def test_code_shown_on_pages_fits_the_column():
     import jupytext
 
-    from tooling.pagerun import page_steps
+    from tooling.pagerun.steps import page_steps
 
     wide = []
     for page in markdown_pages():
@@ -261,7 +261,7 @@ def test_snippet_modules_that_are_imported_do_no_work_at_import():
     """
     import ast
 
-    from tooling.pagerun import snippet_closure
+    from tooling.pagerun.key import snippet_closure
 
     sources = [p.read_text(encoding="utf-8") for p in [*ROOT.glob("tests/**/*.py"), *notebook_pages()]]
     sources += [p.read_text(encoding="utf-8") for p in snippet_files()]

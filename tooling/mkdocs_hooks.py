@@ -180,7 +180,7 @@ def _patch_cache_key() -> None:
 
 def notebook_dependency_key(notebook: Path) -> str:
     """Hash of the snippet files a notebook imports (transitively, with their data), and the setup."""
-    from tooling.pagerun import digest, snippet_closure, with_data_files
+    from tooling.pagerun.key import digest, snippet_closure, with_data_files
 
     snippets = with_data_files(snippet_closure([notebook.read_text(encoding="utf-8")]))
     setup = [ROOT / "requirements.txt", ROOT / "tooling" / "mkdocs_hooks.py", ROOT / "tooling" / "noise.py"]
@@ -249,7 +249,7 @@ def _offer(path: str, name: str, dest_uri: str, repo_url: str | None) -> dict:
 def page_notebooks(source: Path, dest_uri: str, repo_url: str | None) -> list[dict]:
     """The notebooks a Markdown page offers: one per reading path that has code."""
     from tooling.notebooks import notebook_name
-    from tooling.pagerun import page_steps, reading_paths
+    from tooling.pagerun.steps import page_steps, reading_paths
 
     return [
         _offer(path, notebook_name(source, path), dest_uri, repo_url)
@@ -260,7 +260,7 @@ def page_notebooks(source: Path, dest_uri: str, repo_url: str | None) -> list[di
 
 def site_helpers(repo_url: str | None):
     """Where published notebooks fetch the helper modules: the repository at the built commit."""
-    from tooling.notebooks import helpers_for_site
+    from tooling.setup_cell import helpers_for_site
 
     return helpers_for_site(repo_url, os.environ.get("SITE_COMMIT"))
 
@@ -358,10 +358,10 @@ _inputs_key = ""  # hash of everything a page's notebook is made from besides th
 def on_pre_build(config):
     """Hash the files every page notebook may draw on (snippets/, tooling/, the pins) once."""
     global _inputs_key
-    from tooling.pagerun import digest
+    from tooling.pagerun.key import digest, tooling_files
 
     files = [p for p in (ROOT / "snippets").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    files += [*(ROOT / "tooling").glob("*.py"), ROOT / "requirements.txt"]
+    files += [*tooling_files(), ROOT / "requirements.txt"]
     _inputs_key = digest(sorted(files), "page notebooks")
 
 

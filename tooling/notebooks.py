@@ -6,26 +6,25 @@ cells, in page order, each with the output the page shows attached. A page with 
 PyTorch tabs gets one notebook per framework, holding only that framework's tabs and the
 untabbed parts, so a TensorFlow reader never installs PyTorch (and the reverse).
 
-The setup cell (``setup_code``) makes the notebook run outside the repository: it installs
-the pinned packages the notebook imports that are missing, and, when the page's code uses
-the repository's own files (the ``snippets`` helper package and its data, or
-``requirements.txt``), moves into the repository's folder and makes ``snippets`` importable,
-fetching the folder from an archive of the repository (at the commit the site was built
-from) when it is not there yet. ``tooling.pagerun`` runs exactly these cells, setup cell
-included, from an empty folder, so a notebook's outputs are the page's by construction.
+The setup cell (``tooling.setup_cell``) makes the notebook run outside the repository: it
+installs the pinned packages the notebook imports that are missing, and, when the page's code
+uses the repository's own files, moves into the repository's folder, fetching it from an
+archive of the repository when it is not there yet. The page runner (``tooling.pagerun``)
+runs exactly these cells, setup cell included, from an empty folder, so a notebook's outputs
+are the page's by construction. Depends on ``tooling.pages``, ``tooling.setup_cell`` and the
+runner's reading of a page into steps (``tooling.pagerun.steps``).
 
 Generation is deterministic: the same page gives byte-identical ``.ipynb`` text.
 """
 
 from __future__ import annotations
 
-import ast
-import functools
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
+from tooling.pagerun.steps import page_steps
 from tooling.pages import DOCS, FRAMEWORK_TABS, INCLUDE_LINE, ROOT, output_path, read_sections, scan_fences
+from tooling.setup_cell import Helpers, notebook_setup
 
 FRAMEWORK_NAMES = {"tensorflow": "TensorFlow", "pytorch": "PyTorch"}
 _CONTAINER = re.compile(r'^(?P<indent>[ \t]*)(?P<kind>===\+?|!!!|\?\?\?\+?)[ \t]+(?P<rest>.*)$')
@@ -33,144 +32,10 @@ _QUOTED = re.compile(r'"(?P<title>[^"]*)"')
 _LINK = re.compile(r"\]\((?P<target>[^)\s#]+\.md)(?P<anchor>#[^)\s]*)?\)")
 
 
-@dataclass(frozen=True)
-class Helpers:
-    """Where a notebook's setup cell finds the ``snippets`` package.
-
-    ``folder`` holds it (absolute, or relative to the notebook's working folder); when the
-    folder is missing, ``archive`` (a URL of a ``.zip`` of the repository that unpacks to
-    ``folder``; ``file://`` works too) is fetched and unpacked. Empty: no archive.
-    """
-
-    folder: str
-    archive: str = ""
-
-
 def notebook_name(page: Path, path: str) -> str:
     """``tensors-tensorflow.ipynb``, ``tensors.ipynb`` (no tabs), ``pytorch.ipynb`` for pytorch/index.md."""
     stem = page.parent.name if page.stem == "index" else page.stem
     return f"{stem}-{path}.ipynb" if path in FRAMEWORK_NAMES else f"{stem}.ipynb"
-
-
-# Import names that differ from their distribution's name, among the pinned packages.
-DISTRIBUTION_OF = {"sklearn": "scikit-learn", "yaml": "pyyaml"}
-
-
-def _pinned() -> dict[str, str]:
-    pins = {}
-    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
-        name, sep, version = line.partition("==")
-        if sep and not line.lstrip().startswith("#"):
-            pins[name.strip().lower()] = version.strip()
-    return pins
-
-
-@functools.lru_cache(maxsize=1024)
-def _imported_names(code: str) -> frozenset[str]:
-    """Every dotted module name ``code`` imports (absolute imports only)."""
-    names = set()
-    for node in ast.walk(ast.parse(code)):
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.add(node.module)
-            names |= {f"{node.module}.{alias.name}" for alias in node.names}
-    return frozenset(names)
-
-
-def needed_packages(codes: list[str]) -> dict[str, str]:
-    """The pinned distributions that ``codes`` (and the snippet modules they import) import.
-
-    Any component of an imported name counts (``torch.utils.tensorboard`` needs
-    ``tensorboard``); a module is its distribution's name, except those in DISTRIBUTION_OF.
-    """
-    from tooling.pagerun import snippet_closure
-
-    helpers = snippet_closure(codes)
-    names = set()
-    for code in codes + [p.read_text(encoding="utf-8") for p in sorted(helpers)]:
-        names |= _imported_names(code)
-    pins = _pinned()
-    found = {}
-    for name in names:
-        for part in name.split("."):
-            dist = DISTRIBUTION_OF.get(part, part.replace("_", "-")).lower()
-            if dist in pins:
-                found[dist] = pins[dist]
-    return dict(sorted(found.items()))
-
-
-def setup_code(packages: dict[str, str], helpers: Helpers | None) -> str:
-    """The first cell of a generated notebook; it prints nothing when all is in place."""
-    lines = [
-        "# Setup (run this cell first): install the pinned packages this notebook uses that are",
-        "# missing" + (", and work in the repository's folder (its `snippets` helpers, data)." if helpers else "."),
-        "def _setup():",
-        "    import importlib.metadata",
-        "    import os",
-        "    import subprocess",
-        "    import sys",
-        "",
-        f"    pinned = {packages!r}",
-        "",
-        "    def installed(name):",
-        "        try:",
-        "            return importlib.metadata.version(name)",
-        "        except importlib.metadata.PackageNotFoundError:",
-        "            return None",
-        "",
-        '    missing = [f"{name}=={version}" for name, version in pinned.items() if installed(name) is None]',
-        "    if missing:",
-        '        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)',
-        "    for name, version in pinned.items():",
-        '        if (installed(name) or "").split("+")[0] != version:  # "+cpu" names a build',
-        '            print(f"Note: {name} {installed(name)} is installed; this page was run with {version}.")',
-    ]
-    if helpers:
-        lines += [
-            "",
-            f"    folder, archive = {helpers.folder!r}, {helpers.archive!r}",
-            '    if not os.path.isdir(os.path.join(folder, "snippets")):',
-            "        if not archive:",
-            "            raise SystemExit(",
-            '                f"This notebook needs the site\'s helper modules: {folder!r} holds no snippets/ folder."',
-            "            )",
-            "        import io",
-            "        import urllib.request",
-            "        import zipfile",
-            "",
-            "        try:",
-            "            with urllib.request.urlopen(archive, timeout=60) as response:",
-            "                zipfile.ZipFile(io.BytesIO(response.read())).extractall()",
-            "        except Exception as err:",
-            "            raise SystemExit(",
-            '                f"Could not fetch the site\'s helper modules from {archive} ({err}); "',
-            '                "run this cell once with network access, "',
-            '                "or start the notebook in a clone of the repository."',
-            "            ) from None",
-            "    # Work in the repository's folder, as the page does: its paths and commands are relative",
-            "    # to it; `snippets` is importable here and in the processes the notebook starts.",
-            "    folder = os.path.abspath(folder)",
-            "    os.chdir(folder)",
-            "    sys.path.insert(0, folder)",
-            '    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [folder, os.environ.get("PYTHONPATH")]))',
-        ]
-    lines += ["", "", "_setup()", "del _setup", ""]
-    return "\n".join(lines)
-
-
-# Code that refers to the repository's own files: the helper modules (imported, or found with
-# importlib.resources), their data, or the pins in requirements.txt.
-_USES_REPOSITORY = re.compile(r"\bsnippets\b|\brequirements\.txt\b")
-
-
-def notebook_setup(page: Path, path: str, helpers: Helpers) -> str:
-    """The setup cell of ``page``'s notebook for ``path``: the repository only if its code uses it."""
-    from tooling.pagerun import page_steps
-
-    codes = [step.code for step in page_steps(page, path)]
-    uses = any(_USES_REPOSITORY.search(code) for code in codes)
-    return setup_code(needed_packages(codes), helpers if uses else None)
 
 
 def _include_text(target: str) -> str:
@@ -202,8 +67,6 @@ def page_cells(page: Path, path: str) -> list[tuple[str, str, str]]:
     become a bold title over their dedented content. Output fences are attached to the code
     cell they follow; other includes outside Python fences are replaced by what they include.
     """
-    from tooling.pagerun import page_steps
-
     page = page.resolve()
     steps = page_steps(page, path)
     text = page.read_text(encoding="utf-8")
@@ -315,12 +178,3 @@ def notebook_text(page: Path, path: str, helpers: Helpers, site_url: str | None 
     import nbformat
 
     return nbformat.writes(page_notebook(page, path, helpers, site_url, docs)) + "\n"
-
-
-def helpers_for_site(repo_url: str | None, commit: str | None) -> Helpers:
-    """The published repository's archive at ``commit`` when known; else this checkout."""
-    match = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+?)(?:\.git)?/?", repo_url or "")
-    if match and commit:
-        return Helpers(f"{match[2]}-{commit}", f"https://github.com/{match[1]}/{match[2]}/archive/{commit}.zip")
-    return Helpers(str(ROOT))
-

@@ -28,8 +28,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tooling import pagerun
 from tooling.noise import strip_noise
+from tooling.pagerun.compare import check_page
+from tooling.pagerun.processes import ONE_THREAD, kill_group, start_session
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -84,9 +85,9 @@ def _set_first_lines(count: int) -> None:
 
 def run_page(name: str) -> Outcome:
     """One complete, uncached check of ``docs/<name>.md``, as the suite does it."""
-    environ = {**pagerun.ONE_THREAD, **_environ(), "PAGERUN_CACHE": "0"}
+    environ = {**ONE_THREAD, **_environ(), "PAGERUN_CACHE": "0"}
     started = time.perf_counter()
-    check = pagerun.check_page(ROOT / "docs" / f"{name}.md", environ=environ)
+    check = check_page(ROOT / "docs" / f"{name}.md", environ=environ)
     problems = list(check.problems)
     for run in check.runs:
         failed = [test for test, result in run.tests.items() if result["outcome"] == "failed"]
@@ -100,15 +101,15 @@ def run_program(arguments: list[str]) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="stress-") as tmp:
         command = [sys.executable, *(a.replace("{tmp}", tmp) for a in arguments)]
         started = time.perf_counter()
-        proc = pagerun.start_session(command, cwd=ROOT, env={**_environ(), **pagerun.ONE_THREAD})
+        proc = start_session(command, cwd=ROOT, env={**_environ(), **ONE_THREAD})
         try:
             _, err = proc.communicate(timeout=PROGRAM_TIMEOUT)
         except subprocess.TimeoutExpired:
-            pagerun.kill_group(proc)
+            kill_group(proc)
             _, err = proc.communicate()
             return Outcome(time.perf_counter() - started, f"timed out after {PROGRAM_TIMEOUT} s\n{first_lines(err)}")
         finally:
-            pagerun.kill_group(proc)  # whatever it left behind goes with it
+            kill_group(proc)  # whatever it left behind goes with it
         seconds = time.perf_counter() - started
         if proc.returncode:
             return Outcome(seconds, f"exit {proc.returncode}\n{first_lines(err)}")

@@ -1,7 +1,7 @@
 """The installation check reports what is installed and names every problem.
 
 The tests that take ``page`` run inside the run of docs/installation/index.md (see
-tooling/pagerun.py); the others run ``python -m snippets.installation.check`` as a separate
+tooling/pagerun/inside.py); the others run ``python -m snippets.installation.check`` as a separate
 process. The versions, the devices and the "ok" line on this machine are pinned by the page's
 output (snippets/installation/outputs/check/run.txt).
 """

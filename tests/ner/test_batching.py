@@ -1,6 +1,6 @@
 """Checks for docs/ner/batching.md: encoding, padding, masks, tf.data and DataLoader batches.
 
-The tests run inside the page's runs (see tooling/pagerun.py): those that take ``tf_page`` on
+The tests run inside the page's runs (see tooling/pagerun/inside.py): those that take ``tf_page`` on
 its TensorFlow reading path, those that take ``torch_page`` on its PyTorch one. Shapes, the
 sample's labels and mask, and the first batches are pinned by the page's outputs.
 """

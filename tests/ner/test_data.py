@@ -1,6 +1,6 @@
 """Checks for docs/ner/data.md: the reader, its errors, and the shipped corpus.
 
-Every test takes ``page`` and runs inside the page's run (see tooling/pagerun.py). The split
+Every test takes ``page`` and runs inside the page's run (see tooling/pagerun/inside.py). The split
 sizes, the entity counts, the sample's first two sentences and "seen in train: 0" are pinned
 by the page's output files.
 """

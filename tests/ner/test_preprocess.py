@@ -1,6 +1,6 @@
 """Checks for docs/ner/preprocess.md: the command-line tool, run as a program, and its core on random corpora.
 
-The tests that take ``page`` run inside the page's run (see tooling/pagerun.py); the others run
+The tests that take ``page`` run inside the page's run (see tooling/pagerun/inside.py); the others run
 ``python -m snippets.ner.preprocess`` as a separate process with real arguments.
 """
 

@@ -1,6 +1,6 @@
 """Checks for docs/ner/schemes.md: spans, conversions, entity scores.
 
-Every test takes ``page`` and runs inside the page's run (see tooling/pagerun.py).
+Every test takes ``page`` and runs inside the page's run (see tooling/pagerun/inside.py).
 """
 
 import itertools

@@ -1,6 +1,6 @@
 """Checks for docs/ner/subwords.md: the shipped tokenizer, a vocab.txt, splitting long sentences.
 
-Every test takes ``page`` and runs inside the page's run (see tooling/pagerun.py). How labels
+Every test takes ``page`` and runs inside the page's run (see tooling/pagerun/inside.py). How labels
 are aligned with subwords and gathered back is pinned by the page's outputs (show_align.txt,
 show_back.txt).
 """
