@@ -155,7 +155,7 @@ def pytest_runtestloop(session):
         kept.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(data, kept)
         reporter = session.config.pluginmanager.getplugin("terminalreporter")
-        reporter.write_line(f"coverage of this shard: {kept.relative_to(ROOT)}; `make coverage` gates the shards combined")
+        reporter.write_line(f"coverage of this shard: {kept.relative_to(ROOT)}; `make coverage` gates them combined")
         return result
     report = io.StringIO()
     try:

@@ -31,11 +31,10 @@ def test_a_page_and_its_page_tests_are_one_unit(request):
     units = request.config.stash[UNITS]
     if "tests/test_pages.py::test_no_output_file_outlives_its_section" not in units:
         pytest.skip("needs the whole suite collected")
-    page_tests = {nodeid: unit for nodeid, unit in units.items() if nodeid.startswith("tests/tensorflow/test_saving.py")}
-    assert set(page_tests.values()) == {"page:docs/tensorflow/saving.md"}
-    assert units["tests/test_pages.py::test_page_runs_in_order_and_shows_its_real_output[docs/tensorflow/saving.md]"] == (
-        "page:docs/tensorflow/saving.md"
-    )
+    saving = "page:docs/tensorflow/saving.md"
+    page_tests = {unit for nodeid, unit in units.items() if nodeid.startswith("tests/tensorflow/test_saving.py")}
+    assert page_tests == {saving}
+    assert units[f"tests/test_pages.py::test_page_runs_in_order_and_shows_its_real_output[{saving[5:]}]"] == saving
 
 
 def test_units_are_dealt_longest_first_to_the_least_loaded_shard():
