@@ -111,14 +111,12 @@ def pytest_collection_modifyitems(config, items):
     costs = unit_costs(units)
     mine = {units[nodeid] for nodeid in keep}
     total = sum(costs.values())
-    config.shard_summary = (
-        f"shard {shard[0]}/{shard[1]}: {len(mine)} of {len(costs)} units, "
-        f"{sum(costs[u] for u in mine):.0f} of {total:.0f} recorded seconds"
-    )
-
-
-def pytest_report_header(config):
-    return getattr(config, "shard_summary", None)
+    reporter = config.pluginmanager.getplugin("terminalreporter")
+    if reporter:
+        reporter.write_line(
+            f"shard {shard[0]}/{shard[1]}: {len(mine)} of {len(costs)} units, "
+            f"{sum(costs[u] for u in mine):.0f} of {total:.0f} recorded seconds"
+        )
 
 
 # --------------------------------------------------------------------------- make durations

@@ -47,3 +47,18 @@ def test_units_are_dealt_longest_first_to_the_least_loaded_shard():
 def test_a_shard_outside_1_to_n_is_refused(text):
     with pytest.raises(argparse.ArgumentTypeError, match="expected I/N with 1 <= I <= N"):
         shard_arg(text)
+
+
+def test_the_publish_workflow_runs_every_shard_then_gates_coverage_combined():
+    import yaml
+
+    from tooling.pages import ROOT
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8"))
+    shards = workflow["jobs"]["test"]["strategy"]["matrix"]["shard"]
+    runs = [step.get("run", "") for step in workflow["jobs"]["test"]["steps"]]
+    assert f"make test SHARD=${{{{ matrix.shard }}}}/{len(shards)}" in runs
+    assert shards == list(range(1, len(shards) + 1))
+    publish = workflow["jobs"]["publish"]
+    assert publish["needs"] == "test"
+    assert "make coverage" in [step.get("run", "") for step in publish["steps"]]
