@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from tooling import run_times
 from tooling.pagerun.compare import PageCheck, check_page
 from tooling.pagerun.processes import kill_live_runs
 from tooling.pagerun.run import last_seconds
@@ -136,16 +137,10 @@ _IMPORT_SECONDS = {"tensorflow": 6.0, "keras": 6.0, "torch": 2.0, "lightning": 3
 _STARTS_PROCESSES = re.compile(r"\b(mp\.spawn|torchrun|num_workers\s*=\s*[1-9])")
 
 
-DURATIONS = ROOT / "tests" / "durations.json"
-
-
 def recorded_durations() -> dict[str, float]:
     """Seconds per unit of work (``page:docs/x.md``, ``site``, a test module) of the run that
     last wrote tests/durations.json (``make durations``; see tests/shards.py)."""
-    try:
-        return json.loads(DURATIONS.read_text(encoding="utf-8"))["seconds"]
-    except (OSError, ValueError, KeyError):
-        return {}
+    return run_times.recorded().get("seconds", {})
 
 
 def expected_seconds(page: Path, seconds: dict[str, float]) -> float:

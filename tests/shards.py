@@ -21,14 +21,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
 import re
+import time
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-from tests.pageruns import DURATIONS, expected_seconds, finished_jobs, recorded_durations, wanted
+from tests.pageruns import expected_seconds, finished_jobs, recorded_durations, wanted
+from tooling import run_times
 from tooling.pages import ROOT
+
+_STARTED = time.time()
 
 SITE_SECONDS = 150.0  # the site's build and browser tests when tests/durations.json lacks them
 TEST_SECONDS = 0.5  # a quick test's, likewise
@@ -137,7 +143,9 @@ def pytest_sessionfinish(session):
     config = session.config
     if not config.getoption("--store-durations") or UNITS not in config.stash:
         return
-    seconds = recorded_durations()
+    before = run_times.recorded()
+    seconds = before.get("seconds", {})
+    paths = before.get("paths", {})  # each reading path's and tutorial's seconds (tooling/run_times.py)
     measured: dict[str, float] = defaultdict(float)
     for nodeid, unit in config.stash[UNITS].items():
         phases = _item_seconds.get(nodeid, {})
@@ -148,11 +156,31 @@ def pytest_sessionfinish(session):
     for what, (result, job_seconds) in finished_jobs().items():
         if what == "site":
             measured["site"] += job_seconds
+            written = run_times.NOTEBOOK_SECONDS
+            if written.is_file() and written.stat().st_mtime > _STARTED:  # by this session's build
+                notebooks = json.loads(written.read_text(encoding="utf-8"))
+                paths.update({f"{source}:notebook": value for source, value in notebooks.items()})
         elif result.runs and not any(run.cached for run in result.runs):
-            measured[f"page:{Path(what).relative_to(ROOT).as_posix()}"] = sum(run.seconds for run in result.runs)
+            rel = Path(what).relative_to(ROOT).as_posix()
+            measured[f"page:{rel}"] = sum(run.seconds for run in result.runs)
+            paths.update({f"{rel}:{run.path}": run.seconds for run in result.runs})
     seconds.update({unit: round(value, 1) for unit, value in measured.items()})
     text = {
-        "about": "seconds per unit of work, for the shards (tests/shards.py); rewrite with `make durations`",
+        "about": "seconds per unit of work (for the shards, tests/shards.py) and per reading path and "
+        "tutorial (shown on the pages, tooling/run_times.py); rewrite with `make durations`",
+        "machine": {"cpu": cpu_name(), "cores": os.cpu_count()},
         "seconds": dict(sorted(seconds.items())),
+        "paths": dict(sorted(paths.items())),
     }
-    DURATIONS.write_text(json.dumps(text, indent=1) + "\n", encoding="utf-8")
+    run_times.DURATIONS.write_text(json.dumps(text, indent=1) + "\n", encoding="utf-8")
+
+
+def cpu_name() -> str:
+    """The CPU's model name, as Linux reports it (``AMD EPYC``, ``Intel(R) Xeon(R) ...``)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()

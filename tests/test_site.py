@@ -9,6 +9,7 @@ import itertools
 import json
 import re
 import textwrap
+from html import escape as html_escape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
@@ -19,6 +20,8 @@ import yaml
 from mkdocs.utils.yaml import yaml_load
 
 from tests.sitebuild import mkdocs_build
+from tooling import run_times
+from tooling.pagerun.steps import page_steps, reading_paths
 from tooling.pages import ROOT, markdown_pages, notebook_pages, read_blocks, read_sections, snippet_files
 
 
@@ -79,6 +82,29 @@ def test_notebook_pages_show_outputs_and_offer_an_ipynb(built_site, notebook):
     assert f'href="{notebook.stem}.ipynb"' in html
     ipynb = json.loads((page.parent / f"{notebook.stem}.ipynb").read_text(encoding="utf-8"))
     assert ipynb["nbformat"] == 4 and ipynb["cells"]
+
+
+def test_every_page_with_code_says_how_long_its_code_ran(built_site):
+    """From tests/durations.json (make durations), per reading path and tutorial, with the CPU."""
+    times = run_times.recorded()
+    unrecorded, missing = [], []
+    for source in [*markdown_pages(), *notebook_pages()]:
+        rel = source.relative_to(ROOT).as_posix()
+        if source.suffix == ".md" and not any(page_steps(source, path) for path in reading_paths(source)):
+            continue  # no code on this page
+        text = run_times.sentence(rel, times)
+        if text is None:
+            unrecorded.append(rel)
+            continue
+        folder = source.relative_to(ROOT / "docs").with_suffix("")
+        folder = folder.parent if folder.name == "index" else folder
+        if html_escape(text, quote=False) not in (built_site / folder / "index.html").read_text(encoding="utf-8"):
+            missing.append(rel)
+    assert not unrecorded, f"no recorded run time (run `make durations`): {unrecorded}"
+    assert not missing, f"the run time is not shown: {missing}"
+    tensors = run_times.sentence("docs/foundations/tensors.md", times)
+    shown = r"Its code ran in [\d.]+ s \(TensorFlow tabs\) and [\d.]+ s \(PyTorch tabs\), .+ on .+"
+    assert re.fullmatch(shown, tensors), tensors
 
 
 def test_every_snippet_section_is_shown_on_a_page():

@@ -21,7 +21,9 @@
   Published page notebooks fetch the helper modules from the repository's archive at
   ``SITE_COMMIT`` (set by the workflow).
 * Every page is stamped with the library versions installed at build time, and the
-  Versions page gets the full table (marker ``<!-- installed-versions -->``).
+  Versions page gets the full table (marker ``<!-- installed-versions -->``). A page with
+  code also says how long it took to run in the suite's last full run (``tooling.run_times``);
+  each executed tutorial's seconds are written to ``artifacts/notebook-seconds.json`` for that.
 * Accessibility: a notebook's plots get alt text that describes them (written by the kernel
   from each figure's titles, labels and legends, or a cell's ``alt`` metadata); what scrolls
   (Markdown tables, notebook code cells and text outputs) gets ``tabindex="0"`` so the keyboard
@@ -36,12 +38,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.metadata
+import json
 import logging
 import os
 import platform
 import re
 import struct
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,12 +89,14 @@ def _patch_executor() -> None:
         name = (resources or {}).get("metadata", {}).get("name", "?")
         # A first, hidden cell makes the kernel describe each figure it displays (alt text).
         nb.cells.insert(0, nbformat.v4.new_code_cell(FIGURE_ALT_SETUP))
+        started = time.perf_counter()
         try:
             nb, resources = original(self, nb, resources, km)
         except CellExecutionError as err:
             raise SystemExit(f"Notebook {path}/{name} failed to execute:\n{err}") from err
         finally:
             setup = nb.cells.pop(0)
+        _record_notebook_seconds(Path(path) / f"{name}.py", time.perf_counter() - started)
         stray = _strip_native_noise(nb) + [f"setup cell:\n{o.get('text', o)}" for o in setup.get("outputs", [])]
         if stray:
             raise SystemExit(f"Notebook {path}/{name} wrote to stderr (warnings?):\n" + "\n".join(stray))
@@ -99,6 +105,21 @@ def _patch_executor() -> None:
 
     ExecutePreprocessor.preprocess = preprocess
     ExecutePreprocessor._site_patched = True
+
+
+def _record_notebook_seconds(source: Path, seconds: float) -> None:
+    """How long a tutorial of this site took to execute, for ``make durations`` (tests/shards.py)."""
+    from tooling.run_times import NOTEBOOK_SECONDS
+
+    if not source.resolve().is_relative_to(ROOT / "docs"):
+        return  # a test's made-up site
+    try:
+        known = json.loads(NOTEBOOK_SECONDS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    known[source.resolve().relative_to(ROOT).as_posix()] = round(seconds, 1)
+    NOTEBOOK_SECONDS.parent.mkdir(parents=True, exist_ok=True)
+    NOTEBOOK_SECONDS.write_text(json.dumps(known, indent=1, sort_keys=True), encoding="utf-8")
 
 
 # ----------------------------------------------------------------------------- figures' alt text
@@ -266,6 +287,9 @@ def site_helpers(repo_url: str | None):
 
 
 def on_page_context(context, page, config, nav):
+    from tooling.run_times import recorded, sentence
+
+    page.run_times = sentence(f"docs/{page.file.src_uri}", recorded())
     if _is_notebook(page):
         name = Path(page.file.src_uri).with_suffix(".ipynb").name
         page.notebooks = [_offer("tutorial", name, page.file.dest_uri, config.repo_url)]
