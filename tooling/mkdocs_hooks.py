@@ -85,26 +85,50 @@ def _patch_executor() -> None:
     original = ExecutePreprocessor.preprocess
 
     def preprocess(self, nb, resources=None, km=None):
-        path = (resources or {}).get("metadata", {}).get("path", "?")
-        name = (resources or {}).get("metadata", {}).get("name", "?")
+        # mkdocs-jupyter hands a tutorial over as text, without its path: see _patch_convert.
+        source = _converting or Path((resources or {}).get("metadata", {}).get("path", "?"), "?")
         # A first, hidden cell makes the kernel describe each figure it displays (alt text).
         nb.cells.insert(0, nbformat.v4.new_code_cell(FIGURE_ALT_SETUP))
         started = time.perf_counter()
         try:
             nb, resources = original(self, nb, resources, km)
         except CellExecutionError as err:
-            raise SystemExit(f"Notebook {path}/{name} failed to execute:\n{err}") from err
+            raise SystemExit(f"Notebook {source} failed to execute:\n{err}") from err
         finally:
             setup = nb.cells.pop(0)
-        _record_notebook_seconds(Path(path) / f"{name}.py", time.perf_counter() - started)
+        if _converting:
+            _record_notebook_seconds(_converting, time.perf_counter() - started)
         stray = _strip_native_noise(nb) + [f"setup cell:\n{o.get('text', o)}" for o in setup.get("outputs", [])]
         if stray:
-            raise SystemExit(f"Notebook {path}/{name} wrote to stderr (warnings?):\n" + "\n".join(stray))
+            raise SystemExit(f"Notebook {source} wrote to stderr (warnings?):\n" + "\n".join(stray))
         _images_with_alt_text(nb)
         return nb, resources
 
     ExecutePreprocessor.preprocess = preprocess
     ExecutePreprocessor._site_patched = True
+
+
+_converting: Path | None = None  # the tutorial mkdocs-jupyter is converting now
+
+
+def _patch_convert() -> None:
+    """Note which tutorial mkdocs-jupyter converts (and executes) while it does."""
+    from mkdocs_jupyter import plugin
+
+    if getattr(plugin.convert, "_site_patched", False):
+        return
+    original = plugin.convert.nb2html
+
+    def nb2html(nb_path, *args, **kwargs):
+        global _converting
+        _converting = Path(nb_path).resolve()
+        try:
+            return original(nb_path, *args, **kwargs)
+        finally:
+            _converting = None
+
+    plugin.convert.nb2html = nb2html
+    plugin.convert._site_patched = True
 
 
 def _record_notebook_seconds(source: Path, seconds: float) -> None:
@@ -214,6 +238,7 @@ def on_startup(command, dirty):
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     _patch_executor()
+    _patch_convert()
     _patch_cache_key()
 
 
