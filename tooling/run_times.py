@@ -48,8 +48,8 @@ def sentence(source: str, times: dict) -> str | None:
     machine = machine_text(times.get("machine", {}))
     if "notebook" in paths:
         return (
-            f"This notebook ran in {seconds_text(paths['notebook'])} when the site was built in the test "
-            f"suite's last full run on {machine}, while the suite ran other work beside it."
+            f"This notebook ran in {seconds_text(paths['notebook'])} when the test suite last built the "
+            f"site and recorded its times, on {machine}."
         )
     order = [*PATH_LABELS, "page"]
     parts = [
@@ -58,6 +58,6 @@ def sentence(source: str, times: dict) -> str | None:
     ]
     each = "each path in a new Python process" if len(parts) > 1 else "in a new Python process"
     return (
-        f"Its code ran in {' and '.join(parts)}, {each} with the page's tests, in the test "
-        f"suite's last full run on {machine}, while the suite ran other work beside it."
+        f"Its code ran in {' and '.join(parts)}, {each} with the page's tests, when the test "
+        f"suite last recorded its times, on {machine}, with other tests running beside it."
     )
