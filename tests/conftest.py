@@ -153,6 +153,9 @@ def pytest_runtestloop(session):
         data = Path(controller.cov.get_data().data_filename())
         kept = ROOT / "artifacts" / "coverage" / f"shard-{shard[0]}-of-{shard[1]}"
         kept.parent.mkdir(parents=True, exist_ok=True)
+        for other in kept.parent.glob("shard-*"):  # another split's shards would not add up
+            if not other.name.endswith(f"-of-{shard[1]}"):
+                other.unlink()
         shutil.copyfile(data, kept)
         reporter = session.config.pluginmanager.getplugin("terminalreporter")
         reporter.write_line(f"coverage of this shard: {kept.relative_to(ROOT)}; `make coverage` gates them combined")
