@@ -103,7 +103,7 @@ def test_every_page_with_code_says_how_long_its_code_ran(built_site):
     assert not unrecorded, f"no recorded run time (run `make durations`): {unrecorded}"
     assert not missing, f"the run time is not shown: {missing}"
     tensors = run_times.sentence("docs/foundations/tensors.md", times)
-    shown = r"Its code ran in [\d.]+ s \(TensorFlow tabs\) and [\d.]+ s \(PyTorch tabs\), .+ on .+"
+    shown = r"Its code ran in [\d.]+\ss \(TensorFlow tabs\) and [\d.]+\ss \(PyTorch tabs\), .+ on .+"
     assert re.fullmatch(shown, tensors), tensors
 
 

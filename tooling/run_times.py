@@ -28,7 +28,8 @@ def recorded(file: Path = DURATIONS) -> dict:
 
 
 def seconds_text(seconds: float) -> str:
-    return f"{seconds:.0f} s" if seconds >= 10 else f"{seconds:.1f} s"
+    # A no-break space: the number and its unit stay on one line.
+    return f"{seconds:.0f}\u00a0s" if seconds >= 10 else f"{seconds:.1f}\u00a0s"
 
 
 def machine_text(machine: dict) -> str:
