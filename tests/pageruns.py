@@ -17,6 +17,7 @@ pytest-dev/pytest-xdist#1386, so pages ran twice.)
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -137,6 +138,7 @@ _IMPORT_SECONDS = {"tensorflow": 6.0, "keras": 6.0, "torch": 2.0, "lightning": 3
 _STARTS_PROCESSES = re.compile(r"\b(mp\.spawn|torchrun|num_workers\s*=\s*[1-9])")
 
 
+@functools.cache  # read once: the file is rewritten only as the session ends (--store-durations)
 def recorded_durations() -> dict[str, float]:
     """Seconds per unit of work (``page:docs/x.md``, ``site``, a test module) of the run that
     last wrote tests/durations.json (``make durations``; see tests/shards.py)."""

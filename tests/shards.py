@@ -97,9 +97,9 @@ def deal(costs: dict[str, float], n: int) -> list[set[str]]:
     return shards
 
 
-def shard_of(units: dict[str, str], index: int, n: int) -> list[str]:
+def shard_of(units: dict[str, str], index: int, n: int, costs: dict[str, float] | None = None) -> list[str]:
     """The node ids that shard ``index`` (1-based) of ``n`` runs."""
-    mine = deal(unit_costs(units), n)[index - 1]
+    mine = deal(costs or unit_costs(units), n)[index - 1]
     return [nodeid for nodeid, unit in units.items() if unit in mine]
 
 
@@ -111,10 +111,10 @@ def pytest_collection_modifyitems(config, items):
     shard = config.getoption("--shard")
     if shard is None:
         return
-    keep = set(shard_of(units, *shard))
+    costs = unit_costs(units)
+    keep = set(shard_of(units, *shard, costs))
     config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in keep])
     items[:] = [item for item in items if item.nodeid in keep]
-    costs = unit_costs(units)
     mine = {units[nodeid] for nodeid in keep}
     total = sum(costs.values())
     reporter = config.pluginmanager.getplugin("terminalreporter")
