@@ -10,6 +10,9 @@ from tests.shards import UNITS, deal, shard_arg, shard_of
 
 def test_this_session_runs_its_shard(request):
     units = request.config.stash[UNITS]  # every collected test, before the shard was taken
+    option = request.config.option
+    if option.keyword or option.markexpr or getattr(option, "lf", False) or option.deselect:
+        pytest.skip("other options deselected tests too")
     shard = request.config.getoption("--shard")
     expected = set(shard_of(units, *shard)) if shard else set(units)
     assert {item.nodeid for item in request.session.items} == expected

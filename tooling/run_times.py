@@ -50,7 +50,7 @@ def sentence(source: str, times: dict) -> str | None:
     if "notebook" in paths:
         return (
             f"This notebook ran in {seconds_text(paths['notebook'])} when the test suite last built the "
-            f"site and recorded its times, on {machine}."
+            f"site and timed it, on {machine}."
         )
     order = [*PATH_LABELS, "page"]
     parts = [
@@ -60,5 +60,6 @@ def sentence(source: str, times: dict) -> str | None:
     each = "each path in a new Python process" if len(parts) > 1 else "in a new Python process"
     return (
         f"Its code ran in {' and '.join(parts)}, {each} with the page's tests, when the test "
-        f"suite last recorded its times, on {machine}, with other tests running beside it."
+        f"suite last recorded its times, on {machine}, under coverage measurement and with other "
+        f"tests running beside it."
     )
