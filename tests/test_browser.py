@@ -235,33 +235,58 @@ def test_every_page_loads_cleanly_offline_and_within_budget(browser, site_url, b
 
 # axe-core on the WCAG 2.0 and 2.1 rules, levels A and AA; best practices and AAA are not asked.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-# Material picks the palette whose media query matches until a reader uses the toggle.
+# Each page is checked in the light scheme, then switched to the dark one with the header's
+# palette toggle, as a reader does, and checked again (the media query that picks the first
+# scheme is checked in test_light_dark_toggle_switches_the_palette).
 SCHEMES = {"light": "default", "dark": "slate"}
+PALETTE_TOGGLE = "form[data-md-component=palette] label:visible"
 AXE_AT_ONCE = 4  # pages checked together, each in its own tab: axe's time is the renderer's CPU
 
 # In the page: two frames after load (Material's resize observers have made overflowing code
-# blocks focusable by then), axe-core's verdict and every image's alt text and source. Started
-# here, collected later, so that the tabs of a batch work at the same time.
+# blocks focusable by then) and once every transition has ended (the palette's colours fade),
+# axe-core's verdict and every image's alt text and source. Started here, collected later, so
+# that the tabs of a batch work at the same time.
 #
-# Colour contrast is most of axe's time, and a page repeats the same few text styles hundreds
-# of times (code tokens above all). An element's contrast depends only on its colour, font,
-# text shadow and the backgrounds and opacities behind it, up to the first opaque background;
-# of the visible elements that agree on all of these, the first two are checked and the rest,
-# whose ratio is necessarily the same, are left out of color-contrast only. The count carries
-# from page to page (``seen``: signature -> times checked, in the pages already swept), as
-# the pages share one stylesheet: a style checked twice on earlier pages is not checked again.
-# Every rule still runs on every page, and every distinct pair of colours is checked.
+# The colour rules are most of axe's time, and a page repeats the same few styles hundreds of
+# times (code tokens, line-number links). Of the elements that look the same, the first two are
+# checked and the rest, whose result is necessarily the same, are left out of that rule only:
+# - color-contrast: an element's ratio depends only on its colour, font, text shadow and the
+#   backgrounds and opacities behind it, up to the first opaque background. Its selector is
+#   the elements picked here, among all with visible text other than punctuation (a superset
+#   of what axe's own matcher takes, which drops punctuation and emoji); an element over an
+#   image or gradient is always checked.
+# - link-in-text-block: a link's verdict depends on its look and its pseudo-elements against
+#   the look of the block it sits in, and on whether that block holds text besides the link.
+# The counts carry from page to page (``seen``: signature -> times checked, in the pages
+# already swept), as the pages share one stylesheet: a style checked twice on earlier pages is
+# not checked again. Every rule still runs on every page, and every distinct look is checked.
 #
 # In the dark scheme only axe's colour rules run (``cat.color``): the palette toggle changes
 # colours, not the page's structure, names or roles, which the light scheme's run checked.
 AXE_START = """([tags, colourOnly, seenBefore]) => {
     const opaque = bg => bg.startsWith("rgb(") || /[ ,/]\\s*1\\)$/.test(bg);
     const seen = new Map(Object.entries(seenBefore)), KEEP = 2;  // two of each, should one be not applicable
-    const skipRepeatedStyles = () => {
+    const count = signature => { const n = (seen.get(signature) || 0) + 1; seen.set(signature, n); return n; };
+    const LOOK = ["color", "text-decoration-line", "text-decoration-style", "text-decoration-color",
+        "border-bottom-style", "border-bottom-width", "border-bottom-color", "font", "background-color",
+        "background-image", "text-transform", "outline-style"];
+    const look = el => { const s = getComputedStyle(el); return LOOK.map(p => s.getPropertyValue(p)).join("/"); };
+    const ownText = el => [...el.childNodes].filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.data).join("");
+    const pick = () => {
+        for (const el of document.querySelectorAll("[data-a11y-check], [data-a11y-same-link]")) {
+            el.removeAttribute("data-a11y-check");  // marks of the other scheme's run
+            el.removeAttribute("data-a11y-same-link");
+        }
         for (const el of document.body.querySelectorAll("*")) {
-            // Hidden, or no letter in its own text (axe skips punctuation and digits): not marked.
-            const own = [...el.childNodes].filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.data).join("");
-            if (!/\\p{L}/u.test(own) || !el.getClientRects().length) continue;
+            if (el.matches("a[href], [role=link]")) {
+                let block = el.parentElement;
+                while (block && getComputedStyle(block).display.startsWith("inline")) block = block.parentElement;
+                const pseudo = ["::before", "::after"].map(p => getComputedStyle(el, p).content).join("/");
+                const alone = !block || block.textContent.trim() === el.textContent.trim();
+                const signature = `link|${look(el)}|${pseudo}|${block ? block.tagName + look(block) : ""}|${alone}`;
+                if (count(signature) > KEEP) el.setAttribute("data-a11y-same-link", "");
+            }
+            if (!/[^\\s\\p{P}]/u.test(ownText(el)) || !el.getClientRects().length) continue;
             const style = getComputedStyle(el);
             const key = [style.color, style.font, style.textShadow];
             let node = el;
@@ -271,17 +296,22 @@ AXE_START = """([tags, colourOnly, seenBefore]) => {
                 key.push(behind.backgroundColor, behind.opacity);
                 if (opaque(behind.backgroundColor)) break;
             }
-            if (node && getComputedStyle(node).backgroundImage !== "none") continue;
-            const signature = key.join("|");
-            const count = (seen.get(signature) || 0) + 1;
-            seen.set(signature, count);
-            if (count > KEEP) el.setAttribute("data-a11y-same", "");
+            if ((node && getComputedStyle(node).backgroundImage !== "none") || count(key.join("|")) <= KEEP) {
+                el.setAttribute("data-a11y-check", "");
+            }
         }
-        axe.configure({rules: [{id: "color-contrast", selector: "*:not([data-a11y-same])"}]});
+        axe.configure({rules: [
+            {id: "color-contrast", selector: "[data-a11y-check]"},
+            {id: "link-in-text-block",
+             selector: "a[href]:not([data-a11y-same-link]), [role=link]:not([data-a11y-same-link])"},
+        ]});
     };
     const frames = new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
-    window.__a11y = frames.then(async () => {
-        skipRepeatedStyles();
+    const transitions = () => Promise.all(document.getAnimations()
+        .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+        .map(a => a.finished.catch(() => null)));
+    window.__a11y = frames.then(transitions).then(async () => {
+        pick();
         const others = axe.getRules(tags).filter(r => colourOnly && !r.tags.includes("cat.color"));
         const result = await axe.run(document, {
             runOnly: {type: "tag", values: tags}, resultTypes: ["violations"],
@@ -328,21 +358,22 @@ def test_every_page_is_accessible_in_both_schemes(browser, site_url, built_site)
     paths = [path for path, key in keys.items() if not (cache and (cache / f"{key}.a11y").is_file())]
     search_index = _empty_search_index(built_site)
     problems: dict[str, list[str]] = {path: [] for path in paths}
-    tabs = {}
     seen: dict[str, dict[str, int]] = {scheme: {} for scheme in SCHEMES}  # see AXE_START
-    for scheme in SCHEMES:
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
-        context.add_init_script(AXE_SCRIPT)
-        tabs[scheme] = [_WatchedTab(context, search_index) for _ in range(min(AXE_AT_ONCE, len(paths)))]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    context.add_init_script(AXE_SCRIPT)
+    tabs = [_WatchedTab(context, search_index) for _ in range(min(AXE_AT_ONCE, len(paths)))]
     for first in range(0, len(paths), AXE_AT_ONCE):
-        batch = paths[first : first + AXE_AT_ONCE]
+        batch = list(zip(paths[first : first + AXE_AT_ONCE], tabs, strict=False))
+        for path, tab in batch:
+            tab.start(site_url + path)
         for scheme, body_scheme in SCHEMES.items():
-            for path, tab in zip(batch, tabs[scheme], strict=False):
-                tab.start(site_url + path)
-            for tab in tabs[scheme][: len(batch)]:
-                tab.page.wait_for_load_state("load")
+            for _, tab in batch:
+                if scheme == "light":
+                    tab.page.wait_for_load_state("load")
+                else:  # a click event without moving the mouse: no tooltip over the page
+                    tab.page.locator(PALETTE_TOGGLE).first.dispatch_event("click")
                 tab.page.evaluate(AXE_START, [AXE_TAGS, scheme != "light", seen[scheme]])
-            for path, tab in zip(batch, tabs[scheme], strict=False):
+            for path, tab in batch:
                 found = tab.page.evaluate("() => window.__a11y")
                 for signature, count in found["seen"].items():
                     seen[scheme][signature] = max(seen[scheme].get(signature, 0), count)
@@ -351,13 +382,12 @@ def test_every_page_is_accessible_in_both_schemes(browser, site_url, built_site)
                 problems[path] += [f"{scheme}: {v['id']}: {node}" for v in found["violations"] for node in v["nodes"]]
                 if scheme == "light":  # the same images in both schemes
                     problems[path] += alt_text_problems(found["images"])
-        for path in batch:  # as it goes: a run cut short keeps what it checked
-            if cache and not problems[path]:
+        for path, tab in batch:  # back to light (the choice is stored), so the next page opens light
+            tab.page.locator(PALETTE_TOGGLE).first.dispatch_event("click")
+            if cache and not problems[path]:  # as it goes: a run cut short keeps what it checked
                 cache.mkdir(parents=True, exist_ok=True)
                 (cache / f"{keys[path]}.a11y").touch()
-    for scheme_tabs in tabs.values():
-        if scheme_tabs:
-            scheme_tabs[0].page.context.close()
+    context.close()
     ARTIFACTS.mkdir(exist_ok=True)
     seconds = round(time.monotonic() - started, 1)
     (ARTIFACTS / "a11y.json").write_text(json.dumps({"pages_checked": len(paths), "seconds": seconds}))
@@ -421,12 +451,17 @@ def test_notebook_pages_show_their_outputs_and_plots(page, site_url, built_site)
         screenshot(page, rel.replace("/", "-"))
 
 
-def test_light_dark_toggle_switches_the_palette(page, site_url):
+def test_light_dark_toggle_switches_the_palette(page, browser, site_url):
+    dark = browser.new_context(color_scheme="dark")  # until the reader chooses, the system's scheme
+    dark_page = dark.new_page()
+    dark_page.goto(site_url + "/foundations/tensors/")
+    assert dark_page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+    dark.close()
     page.goto(site_url + "/foundations/tensors/")
     scheme = page.locator("body").get_attribute("data-md-color-scheme")
     assert scheme == "default"
     screenshot(page, "tensors-light")
-    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.locator(PALETTE_TOGGLE).first.click()
     assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
     screenshot(page, "tensors-dark")
     page.goto(site_url + "/")  # the choice is kept
