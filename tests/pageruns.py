@@ -7,7 +7,7 @@ run (see ``tooling.pagerun``), and here it only reports the outcome recorded the
 
 Parallel where it pays: page runs and the site build are subprocesses, so they are started
 in the background (for the whole suite as the session starts, before collection, which
-imports every test module; otherwise after collection), at most one per CPU core, longest
+imports every test module; otherwise after collection), one more than CPU cores at once, longest
 first (by the last measured time), while this process goes through the quick tests; a test that needs a page
 waits for that page's run. The tests are ordered to match: quick tests first, then the tests
 of the built site, then the pages in the order they were started. (pytest-xdist was measured
@@ -35,6 +35,10 @@ from tooling.pagerun.steps import FIXTURES, LABELS, page_steps, reading_paths
 from tooling.pages import ROOT, markdown_pages
 
 _pool: ThreadPoolExecutor | None = None
+# Background jobs at once: one per core, and one more, as a page run waits for part of its time
+# (children starting, barriers, a rank's restart): with one per core the two cores of a cold
+# run were busy 80 % of the time.
+EXTRA_JOBS = 1
 _started: dict[object, Future] = {}  # page path, or "site", to its background job
 # The environment page runs see, taken once before any test runs: a test that changes
 # os.environ meanwhile must not reach a page running in the background.
@@ -190,7 +194,7 @@ def _start(config: pytest.Config, wanted: list) -> None:
     global _pool
     if _pool is None:
         _environ.update(os.environ)
-        _pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="pagerun")
+        _pool = ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + EXTRA_JOBS, thread_name_prefix="pagerun")
     update = config.getoption("--update-outputs")
     if "site" in wanted:  # the longest job of all: start it first
         wanted = ["site"] + [what for what in wanted if what != "site"]
