@@ -6,6 +6,8 @@
 #   make durations  rerun everything and record each unit's seconds (tests/durations.json)
 #   make preview  serve without executing notebooks (fast local preview)
 #   make build    build the site into site/ exactly as published (--strict)
+#   make offline  build the site to read from the file system into site-offline/, zipped
+#                 as artifacts/deep-learning-executed-offline.zip (the download)
 #   make outputs  run every page (reading paths, page tests) and rewrite the captured outputs
 #   make lint     ruff, with the repository's configuration
 #   make speed    time a warm strict build, `mkdocs serve` to first page, and the test suite
@@ -20,7 +22,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install chromium graphviz screenshots serve preview build test coverage durations outputs lint speed bench stress clean
+.PHONY: install chromium graphviz screenshots serve preview build offline test coverage durations outputs lint speed bench stress clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +39,15 @@ preview: $(STAMP)
 
 build: $(STAMP) graphviz
 	$(BIN)/mkdocs build --strict
+
+# Material's offline plugin: pages as page.html files and search without a server, so that
+# index.html opens from a file:// URL. Notebooks come from the cache of an earlier build.
+offline: $(STAMP) graphviz
+	rm -rf site-offline
+	OFFLINE=true $(BIN)/mkdocs build --strict -d site-offline
+	mkdir -p artifacts
+	rm -f artifacts/deep-learning-executed-offline.zip
+	$(BIN)/python -m zipfile -c artifacts/deep-learning-executed-offline.zip site-offline/
 
 test: $(STAMP) chromium graphviz
 	$(BIN)/python -m pytest $(if $(SHARD),--shard $(SHARD))

@@ -62,6 +62,30 @@ def build_site() -> Path:
     return site
 
 
+def build_offline_site() -> Path:
+    """Build the site for reading from ``file://`` (Material's offline plugin, ``OFFLINE=true``):
+    the download. Built after the site, so its notebooks come from mkdocs-jupyter's cache and
+    are executed once. The publishing workflow sets ``OFFLINE_SITE_DIR`` and zips that folder."""
+    folder = os.environ.get("OFFLINE_SITE_DIR")
+    site = Path(folder).resolve() if folder else Path(tempfile.mkdtemp(prefix="site-offline-"))
+    names = ("SITE_URL", "SITE_REPO_URL", "SITE_EDIT_URI", "SITE_COMMIT") if folder else ()
+    settings = {name: os.environ[name] for name in names if name in os.environ}
+    proc = mkdocs_build(ROOT / "mkdocs.yml", site, {**settings, "OFFLINE": "true"}, measured=False)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log
+    assert not MKDOCS_WARNING.findall(log), log
+    return site
+
+
+@pytest.fixture(scope="session")
+def offline_site(built_site, request):
+    """The offline site, built once per session after ``built_site``."""
+    site = build_offline_site()
+    if not os.environ.get("OFFLINE_SITE_DIR"):
+        request.addfinalizer(lambda: shutil.rmtree(site, ignore_errors=True))
+    return site
+
+
 @pytest.fixture(scope="session")
 def built_site(request):
     """The site as published, built once per test session."""

@@ -466,3 +466,48 @@ def test_light_dark_toggle_switches_the_palette(page, browser, site_url):
     screenshot(page, "tensors-dark")
     page.goto(site_url + "/")  # the choice is kept
     assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+
+
+def test_the_offline_bundle_works_from_file(browser, offline_site):
+    """The download (``make offline``): opened from the file system, with nothing served, its
+    pages load with no error and no request to any other host, search finds a term and leads
+    to the page, the framework tabs switch, and a notebook link opens the notebook beside it."""
+    import nbformat
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors, elsewhere = [], []
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("requestfailed", lambda req: errors.append(f"failed: {req.url}"))
+    page.on("request", lambda req: req.url.startswith(("file:", "data:")) or elsewhere.append(req.url))
+
+    page.goto((offline_site / "index.html").as_uri())
+    page.locator("input.md-search__input").click()  # the index comes from search/search_index.js
+    page.keyboard.type("broadcasting", delay=20)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=10_000)
+    assert any("Broadcasting" in text for text in results.all_inner_texts())
+    results.first.locator("a").first.click()
+    page.wait_for_load_state("load")
+    assert page.url.startswith((offline_site / "foundations" / "tensors.html").as_uri()), page.url
+    screenshot(page, "offline-tensors")
+
+    page.locator(".tabbed-set").first.locator(".tabbed-labels label", has_text="PyTorch").click()
+    checked = page.eval_on_selector_all(".tabbed-set", "sets => sets.map(s => s.querySelectorAll('input')[1].checked)")
+    assert checked and all(checked), checked
+
+    page.locator("a[href$='-pytorch.ipynb']").first.click()
+    page.wait_for_load_state("load")
+    notebook = offline_site / "foundations" / "tensors-pytorch.ipynb"
+    assert page.url == notebook.as_uri(), page.url  # a file:// page cannot download: it opens the file
+    nbformat.validate(nbformat.read(notebook, as_version=4))
+
+    for tutorial in tutorial_paths():  # their plots are files beside them
+        page.goto((offline_site / f"{tutorial.strip('/')}.html").as_uri())
+        plot = page.locator(".jp-OutputArea-output img").first
+        plot.scroll_into_view_if_needed()
+        assert plot.evaluate("img => img.decode().then(() => img.naturalWidth)") > 100, tutorial
+    context.close()
+    assert not errors, errors
+    assert not elsewhere, elsewhere

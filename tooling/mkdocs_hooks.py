@@ -20,6 +20,8 @@
   taken from the ``gh-pages`` branch, where the publishing workflow pushes the built site.
   Published page notebooks fetch the helper modules from the repository's archive at
   ``SITE_COMMIT`` (set by the workflow).
+* The offline build (``OFFLINE=true``, Material's offline plugin) loads the iframe-worker
+  shim that runs search from ``file://`` from the site's own copy, not from unpkg.com.
 * Every page is stamped with the library versions installed at build time, and the
   Versions page gets the full table (marker ``<!-- installed-versions -->``). A page with
   code also says how long it took to run in the suite's last full run (``tooling.run_times``);
@@ -251,10 +253,17 @@ def _pinned_names() -> list[str]:
     return [line.split("==")[0].strip() for line in lines if "==" in line and not line.startswith("#")]
 
 
+# Material's offline plugin (OFFLINE=true) links the iframe-worker shim, which runs the search
+# worker from file://, from unpkg.com: the site's own copy (MIT, docs/assets/vendor/) instead.
+IFRAME_WORKER_SHIM = "assets/vendor/iframe-worker-1.0.4/shim.js"
+
+
 def on_config(config):
     stamp = [f"Python {platform.python_version()}"]
     stamp += [f"{label} {importlib.metadata.version(dist)}" for label, dist in STAMPED.items()]
     config.extra["stamp"] = " · ".join(stamp)
+    polyfills = config.extra.get("polyfills", [])
+    config.extra["polyfills"] = [IFRAME_WORKER_SHIM if "iframe-worker" in url else url for url in polyfills]
     return config
 
 
