@@ -25,6 +25,60 @@ y_bar = a_bar * x_val
 print(f"f = {f_val:.4f}, df/dx = {x_bar:.4f}, df/dy = {y_bar:.4f}")
 # --8<-- [end:by_hand]
 
+# --8<-- [start:draw_graph]
+import os
+
+from matplotlib.figure import Figure
+
+# Each node of the graph: its place (column, row), its step, its forward
+# value and the gradient of f with respect to it, from the block above.
+nodes = {
+    "x": ((0, 1), "x", x_val, x_bar),
+    "b": ((1, 1), "b = sin x", b, b_bar),
+    "y": ((0, 0), "y", y_val, y_bar),
+    "a": ((1, 0), "a = x·y", a, a_bar),
+    "c": ((2, 0), "c = a + b", c, c_bar),
+    "f": ((3, 0), "f = c²", f_val, f_bar),
+}
+arrows = [("x", "b"), ("x", "a"), ("y", "a"), ("a", "c"), ("b", "c"),
+          ("c", "f")]
+
+
+def draw_graph(nodes, arrows, path):
+    """Draw each node as a box with its forward value and, in red, the
+    gradient of f with respect to it, and an arrow from each input of a
+    step to the step; save the picture as the PNG file path, and return
+    the file's full path."""
+    fig = Figure(figsize=(7, 3))
+    ax = fig.subplots()
+    boxes = {}
+    for name, ((col, row), step, value, grad) in nodes.items():
+        boxes[name] = ax.text(col, row, f"{step}\n{value:.4f}", ha="center",
+                              va="center", bbox=dict(facecolor="white"))
+        # The gradient above the top row, below the bottom one: off the
+        # arrows' paths.
+        label_row = row + 0.3 if row == 1 else row - 0.3
+        ax.text(col, label_row, f"∂f/∂{name} = {grad:.4f}", ha="center",
+                va="center", color="firebrick")
+    for start, end in arrows:  # from the box of start to the box of end
+        ax.annotate("", xy=(0.5, 0.5), xycoords=boxes[end],
+                    xytext=(0.5, 0.5), textcoords=boxes[start],
+                    arrowprops=dict(arrowstyle="->",
+                                    patchA=boxes[start].get_bbox_patch(),
+                                    patchB=boxes[end].get_bbox_patch()))
+    ax.text(2.5, 1.15, "box: step and forward value", ha="center")
+    ax.text(2.5, 0.9, "red: gradient of f (reverse pass)", ha="center",
+            color="firebrick")
+    ax.set_xlim(-0.5, 3.5)
+    ax.set_ylim(-0.5, 1.5)
+    ax.axis("off")
+    fig.savefig(path, dpi=80, bbox_inches="tight")
+    return os.path.abspath(path)
+
+
+graph_file = draw_graph(nodes, arrows, "autodiff-graph.png")
+# --8<-- [end:draw_graph]
+
 # --8<-- [start:tf_tape]
 import tensorflow as tf
 

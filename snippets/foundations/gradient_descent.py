@@ -82,56 +82,66 @@ print("the same in .grad: ", np.append(w.grad.numpy(), b.grad.item()).round(4))
 
 # --8<-- [start:tf_by_hand]
 def tf_fit_by_hand(features, targets, learning_rate, max_steps=100, tol=1e-4):
-    """Gradient descent. Returns the parameters and what happened."""
+    """Gradient descent. Returns the parameters, what happened, and the
+    loss at every step."""
     x, y = tf.constant(features), tf.constant(targets)
     w = tf.Variable(tf.zeros([x.shape[1]]))
     b = tf.Variable(0.0)
+    losses = []
     for step in range(1, max_steps + 1):
         with tf.GradientTape() as tape:
             loss = tf.reduce_mean((tf.linalg.matvec(x, w) + b - y) ** 2)
+        losses.append(float(loss))
         dw, db = tape.gradient(loss, [w, b])
         params = np.append(w.numpy(), b.numpy())
         if max(tf.reduce_max(tf.abs(dw)), tf.abs(db)) < tol:
-            return params, f"converged in {step} steps"  # gradient ~ 0
-        if loss > 1e3:  # the loss started near 7: it is blowing up
-            return params, f"diverged after {step} steps"
+            return params, f"converged in {step} steps", losses  # gradient ~ 0
+        if loss > 1e3:  # the loss started near 6: it is blowing up
+            return params, f"diverged after {step} steps", losses
         w.assign_sub(learning_rate * dw)
         b.assign_sub(learning_rate * db)
     params = np.append(w.numpy(), b.numpy())
-    return params, f"not converged in {max_steps} steps"
+    return params, f"not converged in {max_steps} steps", losses
 
 
-tf_params, tf_status = tf_fit_by_hand(features, targets, learning_rate=0.3)
+tf_params, tf_status, tf_losses = tf_fit_by_hand(features, targets,
+                                                 learning_rate=0.3)
 print("TensorFlow:", tf_params.round(3), tf_status)
 print("max |difference|:", f"{np.abs(tf_params - exact).max():.1e}")
+print(f"loss: {tf_losses[0]:.4f} at the start, {tf_losses[-1]:.4f} at the end")
 # --8<-- [end:tf_by_hand]
 
 
 # --8<-- [start:torch_by_hand]
 def torch_fit_by_hand(features, targets, learning_rate, max_steps=100,
                       tol=1e-4):
-    """Gradient descent. Returns the parameters and what happened."""
+    """Gradient descent. Returns the parameters, what happened, and the
+    loss at every step."""
     x, y = torch.from_numpy(features), torch.from_numpy(targets)
     w = torch.zeros(x.shape[1], requires_grad=True)
     b = torch.zeros((), requires_grad=True)
+    losses = []
     for step in range(1, max_steps + 1):
         loss = ((x @ w + b - y) ** 2).mean()
+        losses.append(loss.item())
         dw, db = torch.autograd.grad(loss, [w, b])
         params = np.append(w.detach().numpy(), b.item())
         if max(dw.abs().max(), db.abs()) < tol:
-            return params, f"converged in {step} steps"  # gradient ~ 0
-        if loss > 1e3:  # the loss started near 7: it is blowing up
-            return params, f"diverged after {step} steps"
+            return params, f"converged in {step} steps", losses  # gradient ~ 0
+        if loss > 1e3:  # the loss started near 6: it is blowing up
+            return params, f"diverged after {step} steps", losses
         with torch.no_grad():  # the update itself is not recorded
             w -= learning_rate * dw
             b -= learning_rate * db
     params = np.append(w.detach().numpy(), b.item())
-    return params, f"not converged in {max_steps} steps"
+    return params, f"not converged in {max_steps} steps", losses
 
 
-pt_params, pt_status = torch_fit_by_hand(features, targets, learning_rate=0.3)
+pt_params, pt_status, pt_losses = torch_fit_by_hand(features, targets,
+                                                    learning_rate=0.3)
 print("PyTorch:", pt_params.round(3), pt_status)
 print("max |difference|:", f"{np.abs(pt_params - exact).max():.1e}")
+print(f"loss: {pt_losses[0]:.4f} at the start, {pt_losses[-1]:.4f} at the end")
 # --8<-- [end:torch_by_hand]
 
 
@@ -152,8 +162,11 @@ print(f"critical learning rate: {critical_lr:.3f}")
 # --8<-- [end:curvature]
 
 # --8<-- [start:tf_learning_rate]
+loss_curves = {}  # for each learning rate, the loss at every step
 for lr in [0.01, 0.1, 0.5, 0.9 * critical_lr, 1.1 * critical_lr]:
-    params, status = tf_fit_by_hand(features, targets, learning_rate=lr)
+    params, status, loss_curves[lr] = tf_fit_by_hand(
+        features, targets, learning_rate=lr
+    )
     error = np.abs(params - exact).max()
     # Each step multiplies the error along the Hessian's eigenvectors by
     # 1 − lr·λ: here along the smallest and the largest eigenvalue.
@@ -163,8 +176,11 @@ for lr in [0.01, 0.1, 0.5, 0.9 * critical_lr, 1.1 * critical_lr]:
 # --8<-- [end:tf_learning_rate]
 
 # --8<-- [start:torch_learning_rate]
+loss_curves = {}  # for each learning rate, the loss at every step
 for lr in [0.01, 0.1, 0.5, 0.9 * critical_lr, 1.1 * critical_lr]:
-    params, status = torch_fit_by_hand(features, targets, learning_rate=lr)
+    params, status, loss_curves[lr] = torch_fit_by_hand(
+        features, targets, learning_rate=lr
+    )
     error = np.abs(params - exact).max()
     # Each step multiplies the error along the Hessian's eigenvectors by
     # 1 − lr·λ: here along the smallest and the largest eigenvalue.
@@ -172,6 +188,38 @@ for lr in [0.01, 0.1, 0.5, 0.9 * critical_lr, 1.1 * critical_lr]:
     print(f"lr {lr:.2f}: factors {factors[0]:+.2f}, {factors[1]:+.2f}; "
           f"{status}, max |difference| {error:.1e}")
 # --8<-- [end:torch_learning_rate]
+
+# --8<-- [start:draw_learning_rates]
+import os
+
+from matplotlib.figure import Figure
+
+
+def draw_loss_curves(curves, lowest, path):
+    """Draw the loss at every step, one curve per learning rate, on a log
+    scale, with the lowest possible loss as a dashed line; save the picture
+    as the PNG file path and return the file's full path."""
+    fig = Figure(figsize=(6.4, 4))
+    ax = fig.subplots()
+    markers = "ovs^D"  # a marker per curve: told apart without colour
+    for (lr, losses), marker in zip(curves.items(), markers, strict=False):
+        steps = range(1, len(losses) + 1)
+        ax.plot(steps, losses, marker=marker, markersize=4,
+                label=f"lr {lr:.2f}")
+    ax.axhline(lowest, color="black", linestyle="--", linewidth=1,
+               label="least squares")
+    ax.set_yscale("log")  # 0.01 and 1000 on the same axis
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss (mean squared error)")
+    ax.set_title("The same fit with five learning rates")
+    ax.legend(loc="upper right")
+    fig.savefig(path, dpi=80, bbox_inches="tight")
+    return os.path.abspath(path)
+
+
+curves_file = draw_loss_curves(loss_curves, numpy_loss(exact),
+                               "gradient-descent-learning-rates.png")
+# --8<-- [end:draw_learning_rates]
 
 # --8<-- [start:tf_optimizer]
 import keras

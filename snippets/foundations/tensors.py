@@ -1,7 +1,8 @@
 """Tensors in TensorFlow and PyTorch: the code of docs/foundations/tensors.md.
 
 Run it as a program with ``python -m snippets.foundations.tensors``. Each topic has a
-TensorFlow section and a PyTorch section, in the order the page shows them.
+TensorFlow section and a PyTorch section, in the order the page shows them; the picture of
+broadcasting is drawn by one section of NumPy and Matplotlib that both reading paths run.
 """
 
 # --8<-- [start:tf_create]
@@ -120,6 +121,64 @@ cells_pt = grid_pt[[0, 2], [1, 3]]  # (row, column) pairs
 evens_pt = grid_pt[grid_pt % 2 == 0]  # boolean mask -> flat tensor
 print(rows_pt.tolist(), cells_pt, evens_pt)
 # --8<-- [end:torch_indexing]
+
+# --8<-- [start:draw_broadcast]
+import os
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+
+def draw_cells(ax, left, values, stored, color, title):
+    """Draw the 2-D array values as a grid of numbered cells from x = left.
+    The top-left block of shape stored is what the tensor holds; the other
+    cells are stretched copies, drawn pale and dashed."""
+    rows, cols = values.shape
+    for i in range(rows):
+        for j in range(cols):
+            held = i < stored[0] and j < stored[1]
+            ax.add_patch(Rectangle(
+                (left + j, i), 1, 1, facecolor=color if held else "white",
+                edgecolor="black" if held else "0.5",
+                linestyle="-" if held else "--", zorder=2 if held else 1))
+            ax.text(left + j + 0.5, i + 0.5, str(values[i, j]),
+                    ha="center", va="center", fontsize=13,
+                    color="black" if held else "0.45", zorder=3)
+    ax.text(left + cols / 2, -0.3, title, ha="center", va="bottom",
+            fontsize=12)
+
+
+def draw_broadcast(column, row, path):
+    """Draw column + row with both operands stretched to the result's
+    shape, save the picture as the PNG file path, and return the file's
+    full path."""
+    table = column + row
+    shape = table.shape
+    fig = Figure(figsize=(10, 3.6))
+    ax = fig.subplots()
+    draw_cells(ax, 0, np.broadcast_to(column, shape), column.shape,
+               "#9ecae1", f"column {column.shape}\nstretched to {shape}")
+    ax.text(4.75, 1.5, "+", ha="center", va="center", fontsize=22)
+    draw_cells(ax, 5.5, np.broadcast_to(row, shape), (1, len(row)),
+               "#fdd0a2", f"row {row.shape}, read as (1, {len(row)})\n"
+               f"stretched to {shape}")
+    ax.text(10.25, 1.5, "=", ha="center", va="center", fontsize=22)
+    draw_cells(ax, 11, table, shape, "#c7e9c0", f"column + row\n{shape}")
+    ax.text(7.5, 3.4, "dashed: stretched copies, not stored",
+            ha="center", va="top", fontsize=12, color="0.3")
+    ax.set_xlim(-0.1, 15.1)
+    ax.set_ylim(4.2, -1.6)  # the first row at the top
+    ax.set_aspect("equal")
+    ax.axis("off")
+    fig.savefig(path, dpi=80, bbox_inches="tight")
+    return os.path.abspath(path)
+
+
+broadcast_file = draw_broadcast(np.array([[0], [10], [20]]),
+                                np.array([1, 2, 3, 4]),
+                                "tensors-broadcasting.png")
+# --8<-- [end:draw_broadcast]
 
 # --8<-- [start:tf_broadcast]
 column = tf.constant([[0], [10], [20]])  # shape (3, 1)

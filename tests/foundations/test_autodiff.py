@@ -8,12 +8,17 @@ straight-through values.
 """
 
 import math
+import re
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 PAGE = "docs/foundations/autodiff.md"
+ROOT = Path(__file__).resolve().parents[2]
+IMG = ROOT / "docs" / "foundations" / "img"
+GRAPH_NODES = ["x", "y", "a", "b", "c", "f"]
 
 H = 1e-6
 RTOL, ATOL = 1e-4, 1e-5
@@ -51,6 +56,104 @@ def torch64(fn):
 def test_hand_reverse_mode_matches_finite_differences(tf_page):
     expected = central_diff(f_numpy, [0.5, 2.0])
     np.testing.assert_allclose([tf_page.x_bar, tf_page.y_bar], expected, rtol=1e-7)
+
+
+def same_picture(drawn, shown):
+    """The page's image and the one its code drew in this run: same size, almost every
+    pixel equal (as in test_first_network.py, but stricter: one changed digit of the
+    picture's numbers changes about 40 of its 90,000 pixels)."""
+    from matplotlib.image import imread
+
+    a, b = imread(drawn), imread(shown)
+    stale = (
+        f"{shown.name} is stale: run `python -m snippets.foundations.autodiff` in an empty "
+        f"folder and copy its autodiff-graph.png into {shown.parent}"
+    )
+    assert a.shape == b.shape, stale
+    differing = (np.abs(a - b).max(axis=-1) > 0.02).mean()
+    assert differing < 1e-4, f"{stale} ({differing:.2%} of the pixels differ)"
+
+
+def check_graph_picture(page, values, grads, df_dx, df_dy):
+    """The picture drawn in this run is the committed one, and the forward values and
+    gradients it shows for every node are the framework's: the page's own df/dx and
+    df/dy, and values and gradients recomputed step by step (intermediate nodes included)."""
+    same_picture(page.graph_file, IMG / "autodiff-graph.png")
+    assert set(page.nodes) == set(GRAPH_NODES)
+    shown_values = [page.nodes[name][2] for name in GRAPH_NODES]
+    shown_grads = [page.nodes[name][3] for name in GRAPH_NODES]
+    np.testing.assert_allclose(shown_values, values, rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(shown_grads, grads, rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(shown_grads[:2], [df_dx, df_dy], rtol=RTOL, atol=ATOL)
+    edges = {(start, end) for start, end in page.arrows}
+    assert edges == {("x", "a"), ("y", "a"), ("x", "b"), ("a", "c"), ("b", "c"), ("c", "f")}
+
+
+def test_tf_graph_picture_shows_the_tapes_values(tf_page):
+    import tensorflow as tf
+
+    x, y = tf.Variable(0.5), tf.Variable(2.0)
+    with tf.GradientTape() as tape:
+        a = x * y
+        b = tf.sin(x)
+        c = a + b
+        f = c**2
+    steps = [x, y, a, b, c, f]
+    grads = tape.gradient(f, steps)  # of f with respect to f itself: 1
+    check_graph_picture(
+        tf_page,
+        [float(v) for v in steps],
+        [float(g) for g in grads],
+        float(tf_page.df_dx),
+        float(tf_page.df_dy),
+    )
+
+
+def test_torch_graph_picture_shows_autograds_values(torch_page):
+    import torch
+
+    x = torch.tensor(0.5, requires_grad=True)
+    y = torch.tensor(2.0, requires_grad=True)
+    a = x * y
+    b = torch.sin(x)
+    c = a + b
+    f = c**2
+    steps = [x, y, a, b, c, f]
+    grads = torch.autograd.grad(f, steps, retain_graph=True)
+    # The page's x_pt.grad accumulates in later sections: f_torch on fresh leaves instead.
+    x_pt = torch.tensor(0.5, requires_grad=True)
+    y_pt = torch.tensor(2.0, requires_grad=True)
+    torch_page.f_torch(x_pt, y_pt).backward()
+    check_graph_picture(
+        torch_page,
+        [v.item() for v in steps],
+        [g.item() for g in grads],
+        x_pt.grad.item(),
+        y_pt.grad.item(),
+    )
+
+
+def test_the_text_about_the_picture_writes_its_numbers(tf_page):
+    """Every number in the picture's alt text and in the paragraph after it is one the
+    picture shows (to its 4 decimals, trailing zeros dropped) or one of the two
+    contributions to df/dx, and every number the picture shows is in the alt text."""
+    text = (ROOT / PAGE).read_text(encoding="utf-8")
+    alt = re.search(r"!\[([^\]]*)\]\(img/autodiff-graph\.png\)", text, re.S).group(1)
+    after = text[text.index("(img/autodiff-graph.png)") :]
+    paragraph = after[: after.index("??? example")]
+
+    def shown(value):
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+
+    pictured = {shown(v) for _, _, value, grad in tf_page.nodes.values() for v in (value, grad)}
+    nodes = tf_page.nodes
+    through_a = nodes["a"][3] * nodes["y"][2]
+    through_b = nodes["b"][3] * math.cos(nodes["x"][2])
+    assert shown(through_a + through_b) == shown(nodes["x"][3])
+    number = r"\d+(?:\.\d+)?"
+    assert set(re.findall(number, alt)) == pictured
+    assert set(re.findall(number, paragraph)) <= pictured | {shown(through_a), shown(through_b)}
+    assert {shown(through_a), shown(through_b), shown(nodes["x"][3])} <= set(re.findall(number, paragraph))
 
 
 def test_tf_tape_gradients_match_finite_differences(tf_page):

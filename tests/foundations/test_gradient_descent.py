@@ -2,13 +2,19 @@
 
 Stated tolerance: the hand-written fit and each optimizer are within 1e-3 of
 np.linalg.lstsq in every parameter. The printed outputs pin the step counts and which
-learning rates converge or diverge.
+learning rates converge or diverge; the loss curves behind the picture of the learning
+rates are checked number by number against the prose under it. The picture the page shows
+is the one its code drew (fewer than 2 % of its pixels differ).
 """
+
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 PAGE = "docs/foundations/gradient-descent.md"
+
+IMG = Path(__file__).resolve().parents[2] / "docs" / "foundations" / "img"
 
 TOL = 1e-3
 
@@ -100,7 +106,7 @@ def test_keras_sgd_takes_the_hand_written_steps(tf_page):
 
     # Same learning rate, same number of steps: same parameters.
     page = tf_page
-    hand, _ = page.tf_fit_by_hand(page.features, page.targets, 0.3, max_steps=10, tol=0.0)
+    hand, _, _ = page.tf_fit_by_hand(page.features, page.targets, 0.3, max_steps=10, tol=0.0)
     builtin = page.tf_fit(page.features, page.targets, keras.optimizers.SGD(learning_rate=0.3), steps=10)[-1]
     np.testing.assert_allclose(hand, builtin, rtol=1e-5)
 
@@ -109,7 +115,7 @@ def test_torch_sgd_takes_the_hand_written_steps(torch_page):
     import torch
 
     page = torch_page
-    hand, _ = page.torch_fit_by_hand(page.features, page.targets, 0.3, max_steps=10, tol=0.0)
+    hand, _, _ = page.torch_fit_by_hand(page.features, page.targets, 0.3, max_steps=10, tol=0.0)
     builtin = page.torch_fit(page.features, page.targets, lambda p: torch.optim.SGD(p, lr=0.3), steps=10)[-1]
     np.testing.assert_allclose(hand, builtin, rtol=1e-5)
 
@@ -217,3 +223,76 @@ def test_tf_momentum_and_adam_on_the_stretched_problem(tf_page):
 
 def test_torch_momentum_and_adam_on_the_stretched_problem(torch_page):
     check_stretched_optimizers(torch_page, torch_page.pt_scaled)
+
+
+def same_picture(drawn, shown):
+    """The page's image and the one its code drew in this run: same size, almost every
+    pixel equal (as in test_first_network)."""
+    from matplotlib.image import imread
+
+    a, b = imread(drawn), imread(shown)
+    stale = (
+        f"{shown.name} is stale: run `python -m snippets.foundations.gradient_descent` in an "
+        f"empty folder and copy its {shown.name} into {shown.parent}"
+    )
+    assert a.shape == b.shape, stale
+    differing = (np.abs(a - b).max(axis=-1) > 0.02).mean()
+    assert differing < 0.02, f"{stale} ({differing:.1%} of the pixels differ)"
+
+
+def check_loss_curves(page, by_hand_losses):
+    """The prose around the picture of the five learning rates, number by number. Steps
+    are numbered from 1: the loss at step k is the one the loop computes at its step k."""
+    lowest = page.numpy_loss(page.exact)
+    # The fit at lr 0.3 starts near 6 ("the loss started near 6") and ends at the minimum.
+    assert 5.5 < by_hand_losses[0] < 6.5
+    assert by_hand_losses[-1] == pytest.approx(lowest, rel=1e-3)
+    rates = list(page.loss_curves)
+    np.testing.assert_allclose(rates, [0.01, 0.1, 0.5, 0.9 * page.critical_lr, 1.1 * page.critical_lr])
+    slow, good, best, near, over = (np.array(page.loss_curves[lr]) for lr in rates)
+    # Each curve ends at the step its printed line names.
+    assert [len(c) for c in (slow, good, best, near, over)] == [100, 54, 8, 36, 32]
+    for curve in (slow, good, best, near, over):
+        assert curve[0] == pytest.approx(by_hand_losses[0], rel=1e-6)  # all start at w = 0, b = 0
+    assert by_hand_losses[0] == pytest.approx(6.35, abs=0.005)  # the alt text
+    # The log axis is needed: the losses span more than five powers of ten.
+    assert over.max() / lowest > 1e5
+    # No curve goes below the least-squares loss (float32 rounding aside); the three that
+    # converge end on it.
+    for curve in (slow, good, best, near, over):
+        assert curve.min() > lowest * (1 - 1e-5)
+    for curve in (good, best, near):
+        assert curve[-1] == pytest.approx(lowest, rel=1e-4)
+
+    def first_step_within_1_percent(curve):
+        return int(np.argmax(curve < 1.01 * lowest)) + 1
+
+    # "within 1 % of the least-squares loss by step 4, at lr 0.72 by step 13, at 0.10 by 29"
+    assert first_step_within_1_percent(best) == 4
+    assert first_step_within_1_percent(near) == 13
+    assert first_step_within_1_percent(good) == 29
+    # lr 0.01 falls at every step, and is still 0.18, about 17 times the minimum, at step 100.
+    assert np.all(np.diff(slow) < 0)
+    assert slow[-1] == pytest.approx(0.18, abs=0.005) and 16.5 < slow[-1] / lowest < 17.5
+    # lr 0.88 falls to 0.16 at step 6, then rises at every step, by a growing factor that
+    # settles at about 1.44 = 1.2² (the square of the factor printed for λ_max), and passes
+    # 1,000 at step 32, its last.
+    assert over.argmin() + 1 == 6 and over.min() == pytest.approx(0.16, abs=0.005)
+    assert np.all(np.diff(over[:6]) < 0) and np.all(np.diff(over[5:]) > 0)
+    ratios = over[6:] / over[5:-1]
+    assert np.all(np.diff(ratios) > -1e-3)
+    assert np.all(np.abs(ratios[-15:] - 1.44) < 0.01)
+    assert (1 - 1.1 * page.critical_lr * page.eigenvalues[-1]) ** 2 == pytest.approx(1.44, abs=0.01)
+    # "the one part of the error that grows": only λ_max's factor is below -1 at lr 0.88.
+    assert np.sum(np.abs(1 - 1.1 * page.critical_lr * page.eigenvalues) > 1) == 1
+    assert over[-2] < 1e3 < over[-1] and over[-1] == pytest.approx(1360, rel=0.01)  # the alt text
+
+
+def test_tf_loss_curves_and_their_picture(tf_page):
+    check_loss_curves(tf_page, tf_page.tf_losses)
+    same_picture(tf_page.curves_file, IMG / "gradient-descent-learning-rates.png")
+
+
+def test_torch_loss_curves_and_their_picture(torch_page):
+    check_loss_curves(torch_page, torch_page.pt_losses)
+    same_picture(torch_page.curves_file, IMG / "gradient-descent-learning-rates.png")

@@ -4,10 +4,13 @@ The printed outputs already pin dtypes, promotion, shapes, indexing results, mut
 the NumPy bridge; these tests run inside the page's run, one reading path at a time.
 """
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 PAGE = "docs/foundations/tensors.md"
+IMG = Path(__file__).resolve().parents[2] / "docs" / "foundations" / "img"
 
 BROADCAST = np.array([[0], [10], [20]]) + np.array([1, 2, 3, 4])
 
@@ -47,6 +50,29 @@ def test_tf_broadcasting_gives_numpys_result(tf_page):
 def test_torch_broadcasting_gives_numpys_result_and_expand_copies_nothing(torch_page):
     np.testing.assert_array_equal(torch_page.table_pt.numpy(), BROADCAST)
     assert torch_page.row_pt.expand(2, 4).data_ptr() == torch_page.row_pt.data_ptr()
+
+
+def same_picture(drawn, shown):
+    """The page's image and the one its code drew in this run: same size, almost every
+    pixel equal (as tests/foundations/test_first_network.py checks its pictures)."""
+    from matplotlib.image import imread
+
+    a, b = imread(drawn), imread(shown)
+    stale = (
+        f"{shown.name} is stale: run `python -m snippets.foundations.tensors` in an empty "
+        f"folder and copy its {shown.name} into {shown.parent}"
+    )
+    assert a.shape == b.shape, stale
+    differing = (np.abs(a - b).max(axis=-1) > 0.02).mean()
+    assert differing < 0.02, f"{stale} ({differing:.1%} of the pixels differ)"
+
+
+def test_tf_broadcasting_picture_shown_is_the_one_drawn(tf_page):
+    same_picture(tf_page.broadcast_file, IMG / "tensors-broadcasting.png")
+
+
+def test_torch_broadcasting_picture_shown_is_the_one_drawn(torch_page):
+    same_picture(torch_page.broadcast_file, IMG / "tensors-broadcasting.png")
 
 
 def test_tf_device_name_prefers_a_gpu(tf_page, monkeypatch):
