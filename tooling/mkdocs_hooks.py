@@ -21,7 +21,8 @@
   Published page notebooks fetch the helper modules from the repository's archive at
   ``SITE_COMMIT`` (set by the workflow).
 * The offline build (``OFFLINE=true``, Material's offline plugin) loads the iframe-worker
-  shim that runs search from ``file://`` from the site's own copy, not from unpkg.com.
+  shim that runs search from ``file://`` from the site's own copy, not from unpkg.com, and
+  the links in tutorials (written as published, ``../tensors/``) lead to the pages' files.
 * Every page is stamped with the library versions installed at build time, and the
   Versions page gets the full table (marker ``<!-- installed-versions -->``). A page with
   code also says how long it took to run in the suite's last full run (``tooling.run_times``);
@@ -44,6 +45,7 @@ import json
 import logging
 import os
 import platform
+import posixpath
 import re
 import struct
 import sys
@@ -389,9 +391,43 @@ def plots_as_files(html: str, folder: Path) -> str:
     return _DATA_PNG.sub(to_file, html)
 
 
+_page_urls: dict[str, str] = {}  # each page's URL with directory URLs -> its URL in this build
+
+
+def on_files(files, config):
+    _page_urls.clear()
+    for file in files.documentation_pages():
+        stem = posixpath.splitext(file.src_uri)[0]
+        folder = posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem
+        _page_urls[f"{folder}/" if folder else ""] = file.url
+    return files
+
+
+_RELATIVE_HREF = re.compile(r'href="([^"#?:/][^"#?:]*)([#?][^"]*)?"')
+
+
+def links_for_this_build(html: str, page) -> str:
+    """A tutorial's Markdown cells link to pages as they are published, ``../tensors/``
+    (nbconvert leaves them as written); in a build without directory URLs (the offline site)
+    point each at the page's file instead, ``tensors.html``."""
+    written_at = posixpath.splitext(page.file.src_uri)[0] + "/"  # the page's folder when published
+
+    def retarget(match: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(written_at, match[1]))
+        url = _page_urls.get("" if target == "." else f"{target}/")
+        if url is None:
+            return match[0]
+        here = posixpath.dirname(page.url) or "."
+        return f'href="{posixpath.relpath(url, here)}{match[2] or ""}"'
+
+    return _RELATIVE_HREF.sub(retarget, html)
+
+
 def on_post_page(output, page, config):
     folder = Path(page.file.abs_dest_path).parent
     output = focusable_scrollers(output, _is_notebook(page))
+    if _is_notebook(page) and not config.use_directory_urls:
+        output = links_for_this_build(output, page)
     if _is_notebook(page):
         output = share_notebook_css(output, page.url, Path(config.site_dir))
         output = plots_as_files(output, folder)
