@@ -202,7 +202,7 @@ def draw_loss_curves(curves, lowest, path):
     fig = Figure(figsize=(6.4, 4))
     ax = fig.subplots()
     markers = "ovs^D"  # a marker per curve: told apart without colour
-    for (lr, losses), marker in zip(curves.items(), markers, strict=False):
+    for (lr, losses), marker in zip(curves.items(), markers, strict=True):
         steps = range(1, len(losses) + 1)
         ax.plot(steps, losses, marker=marker, markersize=4,
                 label=f"lr {lr:.2f}")
