@@ -258,9 +258,10 @@ AXE_AT_ONCE = 4  # pages checked together, each in its own tab: axe's time is th
 # filter and blending of every ancestor, and the elements drawn under its first line that are
 # not its ancestors; text over an image or a gradient is always checked. For
 # link-in-text-block it is the link's look (the above and its decorations, borders, outline,
-# background and text transform), its ::before and ::after content, and the tag and look of
-# the block it sits in, found as axe finds it. Every other rule checks every element. Nothing
-# carries from page to page, so a page's verdict depends only on the page.
+# background and text transform), its ::before and ::after content, the tag and look of the
+# block it sits in, found as axe finds it, and what is behind it (as for color-contrast).
+# Every other rule checks every element. Nothing carries from page to page, so a page's
+# verdict depends only on the page.
 #
 # In the dark scheme only axe's colour rules run (``cat.color``): the palette toggle changes
 # colours, not the page's structure, names or roles, which the light scheme's run checked.
@@ -318,8 +319,10 @@ AXE_START = r"""([tags, colourOnly]) => {
             let block = el.parentElement;
             while (block && !isBlock(block)) block = block.parentElement;
             const around = block ? `${block.tagName}|${look(block, LINK)}` : "";
+            const under = behind(el);  // translucent colours blend with what is behind them
+            if (under === null) return null;
             const pseudo = ["::before", "::after"].map(where => look(el, ["content"], where));
-            return [look(el, LINK), ...pseudo, around].join("|");
+            return [look(el, LINK), ...pseudo, around, under].join("|");
         },
     };
     // The elements a rule applies to, found by axe's own selector, visibility test and matcher
@@ -635,7 +638,8 @@ def test_the_offline_bundle_works_from_file(browser, offline_site):
     page.locator("a[href$='-pytorch.ipynb']").first.click()
     page.wait_for_load_state("load")
     notebook = offline_site / "foundations" / "tensors-pytorch.ipynb"
-    assert page.url == notebook.as_uri(), page.url  # a file:// page cannot download: it opens the file
+    # Chromium ignores the download attribute on a file:// page and opens the notebook instead.
+    assert page.url == notebook.as_uri(), page.url
     nbformat.validate(nbformat.read(notebook, as_version=4))
 
     for tutorial in tutorial_paths():  # their plots are files beside them
