@@ -327,7 +327,12 @@ AXE_START = r"""([tags, colourOnly]) => {
     };
     // The elements a rule applies to, found by axe's own selector, visibility test and matcher
     // (axe-core's rule objects: internal, so an axe upgrade that changes them fails loudly here).
+    // color-contrast's matcher rejects every element but a form field that has no text node of
+    // its own with more than white space: those are left out before asking it, to save time.
+    const mayHaveText = el => el.matches("input, select, textarea") ||
+        [...el.childNodes].some(n => n.nodeType === Node.TEXT_NODE && /\S/.test(n.data));
     const applicable = rule => [...document.querySelectorAll(rule.selector)].filter(el => {
+        if (rule.id === "color-contrast" && !mayHaveText(el)) return false;
         const node = axe.utils.getNodeFromTree(el);
         const shown = node && (!rule.excludeHidden || axe.commons.dom.isVisibleToScreenReaders(node));
         return shown && rule.matches(el, node);
@@ -337,10 +342,14 @@ AXE_START = r"""([tags, colourOnly]) => {
             document.querySelectorAll(`[${attribute}]`).forEach(el => el.removeAttribute(attribute));
         }
         axe.reset();  // axe's own selectors again, not those configured below by an earlier run
+        // The elements each rule applies to, found in the page's first run and reused in the
+        // second: the palette changes colours, not what is shown or where.
+        const found = window.__a11yApplicable || {};
         axe.setup(document);
         try {
             for (const id of Object.keys(RULES)) {
-                for (const el of applicable(axe._audit.rules.find(r => r.id === id))) {
+                found[id] = found[id] || applicable(axe._audit.rules.find(r => r.id === id));
+                for (const el of found[id]) {
                     const key = signature[id](el);
                     if (key === null) mark(id, [el]);  // over an image or a gradient: always checked
                     else add(id, key, el);
@@ -349,6 +358,7 @@ AXE_START = r"""([tags, colourOnly]) => {
         } finally {
             axe.teardown();
         }
+        window.__a11yApplicable = found;
         for (const [rule, bySignature] of Object.entries(groups)) {
             for (const elements of bySignature.values()) mark(rule, elements.slice(0, KEEP));
         }
