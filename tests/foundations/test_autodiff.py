@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests import pictures
+
 PAGE = "docs/foundations/autodiff.md"
 ROOT = Path(__file__).resolve().parents[2]
 IMG = ROOT / "docs" / "foundations" / "img"
@@ -59,19 +61,9 @@ def test_hand_reverse_mode_matches_finite_differences(tf_page):
 
 
 def same_picture(drawn, shown):
-    """The page's image and the one its code drew in this run: same size, almost every
-    pixel equal (as in test_first_network.py, but stricter: one changed digit of the
-    picture's numbers changes about 40 of its 90,000 pixels)."""
-    from matplotlib.image import imread
-
-    a, b = imread(drawn), imread(shown)
-    stale = (
-        f"{shown.name} is stale: run `python -m snippets.foundations.autodiff` in an empty "
-        f"folder and copy its autodiff-graph.png into {shown.parent}"
-    )
-    assert a.shape == b.shape, stale
-    differing = (np.abs(a - b).max(axis=-1) > 0.02).mean()
-    assert differing < 1e-4, f"{stale} ({differing:.2%} of the pixels differ)"
+    # Stricter than the default: one changed digit of the numbers changes about 40 of the
+    # picture's 90,000 pixels.
+    pictures.same_picture(drawn, shown, "snippets.foundations.autodiff", tolerance=1e-4)
 
 
 def check_graph_picture(page, values, grads, df_dx, df_dy):

@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests import pictures
+
 PAGE = "docs/foundations/first-network.md"
 
 IMG = Path(__file__).resolve().parents[2] / "docs" / "foundations" / "img"
@@ -89,18 +91,7 @@ def check_regions(page, classes):
 
 
 def same_picture(drawn, shown):
-    """The page's image and the one its code drew in this run: same size, almost every
-    pixel equal."""
-    from matplotlib.image import imread
-
-    a, b = imread(drawn), imread(shown)
-    stale = (
-        f"{shown.name} is stale: run `python -m snippets.foundations.first_network` in an empty "
-        f"folder and copy its first-network-*.png files into {shown.parent}"
-    )
-    assert a.shape == b.shape, stale
-    differing = (np.abs(a - b).max(axis=-1) > 0.02).mean()
-    assert differing < 0.02, f"{stale} ({differing:.1%} of the pixels differ)"
+    pictures.same_picture(drawn, shown, "snippets.foundations.first_network")
 
 
 def best_linear_loss(x, y, steps=3000, learning_rate=0.5):

@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests import pictures
+
 PAGE = "docs/foundations/gradient-descent.md"
 
 IMG = Path(__file__).resolve().parents[2] / "docs" / "foundations" / "img"
@@ -226,18 +228,7 @@ def test_torch_momentum_and_adam_on_the_stretched_problem(torch_page):
 
 
 def same_picture(drawn, shown):
-    """The page's image and the one its code drew in this run: same size, almost every
-    pixel equal (as in test_first_network)."""
-    from matplotlib.image import imread
-
-    a, b = imread(drawn), imread(shown)
-    stale = (
-        f"{shown.name} is stale: run `python -m snippets.foundations.gradient_descent` in an "
-        f"empty folder and copy its {shown.name} into {shown.parent}"
-    )
-    assert a.shape == b.shape, stale
-    differing = (np.abs(a - b).max(axis=-1) > 0.02).mean()
-    assert differing < 0.02, f"{stale} ({differing:.1%} of the pixels differ)"
+    pictures.same_picture(drawn, shown, "snippets.foundations.gradient_descent")
 
 
 def check_loss_curves(page, by_hand_losses):

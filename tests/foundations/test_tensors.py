@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests import pictures
+
 PAGE = "docs/foundations/tensors.md"
 IMG = Path(__file__).resolve().parents[2] / "docs" / "foundations" / "img"
 
@@ -53,18 +55,7 @@ def test_torch_broadcasting_gives_numpys_result_and_expand_copies_nothing(torch_
 
 
 def same_picture(drawn, shown):
-    """The page's image and the one its code drew in this run: same size, almost every
-    pixel equal (as tests/foundations/test_first_network.py checks its pictures)."""
-    from matplotlib.image import imread
-
-    a, b = imread(drawn), imread(shown)
-    stale = (
-        f"{shown.name} is stale: run `python -m snippets.foundations.tensors` in an empty "
-        f"folder and copy its {shown.name} into {shown.parent}"
-    )
-    assert a.shape == b.shape, stale
-    differing = (np.abs(a - b).max(axis=-1) > 0.02).mean()
-    assert differing < 0.02, f"{stale} ({differing:.1%} of the pixels differ)"
+    pictures.same_picture(drawn, shown, "snippets.foundations.tensors")
 
 
 def test_tf_broadcasting_picture_shown_is_the_one_drawn(tf_page):
