@@ -44,6 +44,21 @@ def pytest_markdown_docs_markdown_it():
     return FenceTokens()
 
 
+def _build(folder_variable: str, prefix: str, extra_env: dict[str, str]) -> Path:
+    """``mkdocs build --strict`` into the folder named by ``folder_variable`` (with the
+    ``SITE_*`` repository settings, as the publishing workflow sets them) or a new temporary
+    one; it must succeed without a warning."""
+    published = os.environ.get(folder_variable)
+    site = Path(published).resolve() if published else Path(tempfile.mkdtemp(prefix=prefix))
+    names = ("SITE_URL", "SITE_REPO_URL", "SITE_EDIT_URI", "SITE_COMMIT") if published else ()
+    settings = {name: os.environ[name] for name in names if name in os.environ}
+    proc = mkdocs_build(ROOT / "mkdocs.yml", site, {**settings, **extra_env}, measured=False)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log
+    assert not MKDOCS_WARNING.findall(log), log
+    return site
+
+
 def build_site() -> Path:
     """Build the site as published (notebooks executed: their only run); return its folder.
 
@@ -51,30 +66,14 @@ def build_site() -> Path:
     build goes there and is the one it deploys, so what is published is what was tested.
     Started in the background at collection by tests/pageruns.py.
     """
-    published = os.environ.get("SITE_DIR")
-    site = Path(published).resolve() if published else Path(tempfile.mkdtemp(prefix="site-"))
-    names = ("SITE_URL", "SITE_REPO_URL", "SITE_EDIT_URI", "SITE_COMMIT") if published else ()
-    settings = {name: os.environ[name] for name in names if name in os.environ}
-    proc = mkdocs_build(ROOT / "mkdocs.yml", site, settings, measured=False)
-    log = proc.stdout + proc.stderr
-    assert proc.returncode == 0, log
-    assert not MKDOCS_WARNING.findall(log), log
-    return site
+    return _build("SITE_DIR", "site-", {})
 
 
 def build_offline_site() -> Path:
     """Build the site for reading from ``file://`` (Material's offline plugin, ``OFFLINE=true``):
     the download. Built after the site, so its notebooks come from mkdocs-jupyter's cache and
     are executed once. The publishing workflow sets ``OFFLINE_SITE_DIR`` and zips that folder."""
-    folder = os.environ.get("OFFLINE_SITE_DIR")
-    site = Path(folder).resolve() if folder else Path(tempfile.mkdtemp(prefix="site-offline-"))
-    names = ("SITE_URL", "SITE_REPO_URL", "SITE_EDIT_URI", "SITE_COMMIT") if folder else ()
-    settings = {name: os.environ[name] for name in names if name in os.environ}
-    proc = mkdocs_build(ROOT / "mkdocs.yml", site, {**settings, "OFFLINE": "true"}, measured=False)
-    log = proc.stdout + proc.stderr
-    assert proc.returncode == 0, log
-    assert not MKDOCS_WARNING.findall(log), log
-    return site
+    return _build("OFFLINE_SITE_DIR", "site-offline-", {"OFFLINE": "true"})
 
 
 @pytest.fixture(scope="session")

@@ -426,9 +426,9 @@ def links_for_this_build(html: str, page) -> str:
 def on_post_page(output, page, config):
     folder = Path(page.file.abs_dest_path).parent
     output = focusable_scrollers(output, _is_notebook(page))
-    if _is_notebook(page) and not config.use_directory_urls:
-        output = links_for_this_build(output, page)
     if _is_notebook(page):
+        if not config.use_directory_urls:
+            output = links_for_this_build(output, page)
         output = share_notebook_css(output, page.url, Path(config.site_dir))
         output = plots_as_files(output, folder)
         import jupytext
