@@ -129,7 +129,7 @@ for epoch in (1, 2):
 # thousands of weights for 150 images, plenty to memorise them. Its 10 outputs are
 # logits, one score per digit;
 # [`nn.CrossEntropyLoss`](https://docs.pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html)
-# expects exactly that, unnormalised scores, and applies log-softmax to them itself.
+# expects exactly that, unnormalised scores, and applies [log-softmax](../../glossary/#log-softmax) to them itself.
 #
 # `make_mlp` calls `torch.manual_seed(0)` before it builds the model, so every model it
 # returns starts from the same initial weights.
@@ -478,7 +478,7 @@ plot_curves(
 # ([Loshchilov and Hutter, 2019](https://arxiv.org/abs/1711.05101)): it shrinks the
 # weight directly, so Adam's per-parameter scaling of the step does not touch it.
 # `torch.optim.Adam`'s own `weight_decay` is, by default, the older kind: it adds the
-# decay term to the gradient, an L2 penalty that Adam's scaling then weakens where
+# decay term to the gradient, an [L2 penalty](../../glossary/#l2-penalty) that Adam's scaling then weakens where
 # gradients are large; `decoupled_weight_decay=True` makes it AdamW
 # ([`torch.optim.Adam`](https://docs.pytorch.org/docs/stable/generated/torch.optim.Adam.html)).
 #
