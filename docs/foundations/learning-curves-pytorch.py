@@ -237,7 +237,11 @@ print(f"one epoch of batches of 8, averaged: {epoch_error:.1e} × the full one")
 #
 # ## Learning curves, and overfitting
 #
-# The batching is a `DataLoader` over the training tensors: `shuffle=True` reshuffles
+# The batching is a `DataLoader` over the training tensors. It reads them through a
+# [`TensorDataset`](https://docs.pytorch.org/docs/stable/data.html#torch.utils.data.TensorDataset),
+# which pairs the tensors row by row: its item i is `(x_train_t[i], y_train_t[i])`, one
+# image and its label. The loader draws items, stacks each batch's images into one
+# tensor and its labels into another, and yields the two. `shuffle=True` reshuffles
 # before every epoch, a `torch.Generator` seeded afresh for every run gives each run the
 # same sequence of batches, and `num_workers=0` (the default) loads the batches in the
 # notebook's own process, without starting worker processes. The length of a loader is
@@ -409,6 +413,12 @@ plot_curves({"": plain_curves}, "No weight decay, 40 epochs", plain_best_epoch)
 # compares the validation loss with the lowest so far; on a new lowest it keeps a copy
 # of the weights, and once `patience` epochs have passed without one, it stops and loads
 # the copy back into the model. `max_epochs` is only an upper limit.
+#
+# The weights come from
+# [`model.state_dict()`](https://docs.pytorch.org/docs/stable/generated/torch.nn.Module.html#torch.nn.Module.state_dict),
+# a dictionary from each parameter's name (`0.weight`, `0.bias`, ...) to its tensor. Those
+# tensors share their memory with the model's own, which the next steps go on changing,
+# so the copy clones each one; `load_state_dict` writes them back into the model.
 
 
 # %%
@@ -610,6 +620,24 @@ assert (
 )
 
 # %% [markdown]
+# ## What the path has covered
+#
+# This tutorial ends the Foundations path. Along it you have:
+#
+# - made and combined [tensors](../tensors/), and let
+#   [autograd](../autodiff/) compute gradients with `backward()`;
+# - fitted a [first model](../first-model-pytorch/) and written
+#   [gradient descent](../gradient-descent/) by hand, then used `torch.optim`'s
+#   SGD, momentum and Adam;
+# - built [a neural network](../first-network/) from layers, ReLU, logits, softmax and
+#   cross-entropy, trained it on minibatches for several epochs, and rebuilt it with
+#   `nn.Sequential`;
+# - here, split the data three ways, trained with a `DataLoader` and AdamW, read learning
+#   curves, and cured overfitting with early stopping and weight decay.
+#
+# Everything ran on the CPU. To train on a GPU, the same loop moves the model and every
+# batch to it with `.to(device)`; [Devices](../devices/) shows how.
+#
 # ## What next
 #
 # [TensorBoard](../tensorboard/) plots curves like these while a run is still going. The

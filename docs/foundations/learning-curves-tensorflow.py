@@ -545,6 +545,26 @@ assert (
 )
 
 # %% [markdown]
+# ## What the path has covered
+#
+# This tutorial ends the Foundations path. Along it you have:
+#
+# - made and combined [tensors](../tensors/), and computed gradients with
+#   [`tf.GradientTape`](../autodiff/);
+# - fitted a [first model](../first-model-tensorflow/) and written
+#   [gradient descent](../gradient-descent/) by hand, then used Keras's SGD, momentum
+#   and Adam optimizers;
+# - built [a neural network](../first-network/) from layers, ReLU, logits, softmax and
+#   cross-entropy, trained it on minibatches for several epochs, and rebuilt it with
+#   `keras.Sequential` and `fit`;
+# - here, split the data three ways, read learning curves from `fit`'s history, and
+#   cured overfitting with early stopping and weight decay.
+#
+# Everything ran on the CPU. On a machine with one GPU the same code uses it without
+# change: an operation with both a CPU and a GPU kernel goes to the GPU by default
+# ([TensorFlow's GPU guide](https://www.tensorflow.org/guide/gpu#overview)).
+# [Devices](../devices/) shows how to list devices and choose one.
+#
 # ## What next
 #
 # [TensorBoard](../tensorboard/) plots curves like these while a run is still going. The
