@@ -53,6 +53,20 @@ def test_a_changed_output_fails_with_a_diff(tmp_path, environ):
     assert "output differs" in found and "-41" in found and "+42" in found
 
 
+def test_values_of_rounding_size_match_each_other_and_nothing_else_does(tmp_path, environ):
+    """A difference printed as 1.5e-07 on one CPU and 2.4e-07 on another is the same output;
+    one that grows past rounding, or any other change, is not."""
+    code = 'print(f"largest difference: {2.4e-07:.1e}, tolerance {1e-05:.0e}")\n'
+    shown = "largest difference: {}, tolerance {}\n"
+    page = snippet_page(tmp_path, code, shown.format("0.0e+00", "1e-05"))
+    assert problems(page, environ=environ) == ""
+    check = check_page(page, update=True, environ=environ)
+    assert check.written == []  # the file keeps the value it shows
+    for changed in [("2.0e-05", "1e-05"), ("0.0e+00", "1e-04")]:
+        snippet_page(tmp_path, code, shown.format(*changed))
+        assert "output differs" in problems(page, environ=environ)
+
+
 def test_update_rewrites_the_output_file(tmp_path, environ):
     page = snippet_page(tmp_path, "print(6 * 7)\n", "41\n")
     check = check_page(page, update=True, environ=environ)

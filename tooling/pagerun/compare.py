@@ -2,15 +2,16 @@
 
 :func:`check_page` runs each reading path of a page once (:mod:`.run`) and turns the runs into
 problems: a run that raised, timed out or wrote to stderr; a section whose output differs from
-``snippets/<group>/outputs/<file>/<section>.txt``, prints differently on the two reading paths,
-or prints without the page showing it; an inline fence that prints. With ``update=True`` it
-rewrites the output files instead. :func:`stale_outputs` finds output files whose section is
-gone. Depends on ``tooling.pages``, :mod:`.steps` and :mod:`.run`.
+``snippets/<group>/outputs/<file>/<section>.txt`` (beyond rounding: :func:`same_output`), prints
+differently on the two reading paths, or prints without the page showing it; an inline fence
+that prints. With ``update=True`` it rewrites the output files instead. :func:`stale_outputs`
+finds output files whose section is gone. Depends on ``tooling.pages``, :mod:`.steps` and :mod:`.run`.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,29 @@ class PageCheck:
             if nodeid in run.tests:
                 return run.tests[nodeid]
         return None
+
+
+# A float printed in scientific notation (the site prints differences so: 1.2e-07) is rounding
+# error when its size is below ROUNDING: float32 carries about 7 significant digits, and a
+# difference between two float32 computations of numbers near 1 that agree to rounding is
+# around 1e-07, larger after many operations. Its exact value depends on the CPU (AVX2 or
+# AVX-512 kernels, oneDNN's or Eigen's, which TensorFlow picks by the CPU's features), not on
+# the code, so two such values match each other; every other character, numbers included,
+# must match exactly. A difference that grows past ROUNDING fails, and the page's own tests
+# hold the tolerance the prose states.
+ROUNDING = 1e-5
+SCIENTIFIC = re.compile(r"[-+]?\d+(?:\.\d+)?e[-+]\d+")
+
+
+def _rounding_level(match: re.Match) -> str:
+    return "<rounding>" if abs(float(match[0])) < ROUNDING else match[0]
+
+
+def same_output(expected: str, printed: str) -> bool:
+    """Equal, but for values of rounding size printed in scientific notation (``ROUNDING``)."""
+    return expected == printed or SCIENTIFIC.sub(_rounding_level, expected) == SCIENTIFIC.sub(
+        _rounding_level, printed
+    )
 
 
 def _diff(expected: str, printed: str, expected_rel: str) -> str:
@@ -107,14 +131,14 @@ def check_page(page: Path, update: bool = False, environ: Mapping[str, str] | No
     for expected_path, (where, printed) in printed_by_file.items():
         expected_rel = rel(expected_path)
         current = expected_path.read_text(encoding="utf-8") if expected_path.exists() else None
-        if update:
-            if current != printed:
+        if update:  # a file that differs only by rounding keeps the value it shows
+            if current is None or not same_output(current, printed):
                 expected_path.parent.mkdir(parents=True, exist_ok=True)
                 expected_path.write_text(printed, encoding="utf-8")
                 check.written.append(expected_path)
         elif current is None:
             check.problems.append(f"{where}: this section prints, but {expected_rel} is missing (run `make outputs`)")
-        elif current != printed:
+        elif not same_output(current, printed):
             check.problems.append(
                 f"{where}: output differs (run `make outputs`):\n{_diff(current, printed, expected_rel)}"
             )
