@@ -35,7 +35,8 @@ LOGGED = [  # what to keep of the two logs, and how to show it
 
 
 def library_calls(code):
-    """Run `code` in a new Python; return what the two logs said, in order."""
+    """Run `code` in a new Python; return what the two logs said, in order,
+    each line once (one matmul may be cut into many calls of the library)."""
     command = [sys.executable, "-c", code]
     done = subprocess.run(
         command,
@@ -48,8 +49,10 @@ def library_calls(code):
     calls = []
     for line in (done.stdout + done.stderr).splitlines():
         for pattern, shown in LOGGED:
-            if found := re.match(pattern, line):
-                calls.append(shown.format(*found.groups()))
+            found = re.match(pattern, line)
+            said = shown.format(*found.groups()) if found else None
+            if said is not None and said not in calls:
+                calls.append(said)
     return calls
 
 
@@ -57,7 +60,6 @@ MATMUL = """
 {imports}
 a = {random}((512, 512))
 a @ a  # float32
-{bf16} @ {bf16}  # bfloat16
 """
 # --8<-- [end:verbose]
 
@@ -65,7 +67,6 @@ a @ a  # float32
 tf_code = MATMUL.format(
     imports="import tensorflow as tf",
     random="tf.random.normal",
-    bf16="tf.cast(a, tf.bfloat16)",
 )
 for call in library_calls(tf_code):
     print(call)
@@ -75,7 +76,6 @@ for call in library_calls(tf_code):
 torch_code = MATMUL.format(
     imports="import torch",
     random="torch.randn",
-    bf16="a.bfloat16()",
 )
 for call in library_calls(torch_code):
     print(call)
