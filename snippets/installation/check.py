@@ -1,10 +1,14 @@
-"""Check an installation: python -m snippets.installation.check
+"""Check an installation: python -m snippets.installation.check [--framework F]
 
-Prints the Python, TensorFlow, Keras and PyTorch versions, the devices each framework
-sees, and exits with status 1 and one line per problem when something the site needs is
-missing or differs from the pins in requirements.txt, or when the Python version is outside
-the range the pinned wheels support; a supported but untested Python gets a warning. The
-code of docs/installation/index.md.
+Prints the Python, TensorFlow, Keras, PyTorch and NumPy versions and the
+devices each framework sees, and exits with status 1 and one line per problem
+when something the site needs is missing or differs from the pins in
+requirements.txt, or when the Python version is outside the range the pinned
+wheels support; a supported but untested Python gets a warning.
+``--framework tensorflow`` checks only TensorFlow, Keras and NumPy, and
+``--framework pytorch`` only PyTorch and NumPy, without importing the other
+framework, for a reader who installed one. The code of
+docs/installation/index.md.
 """
 
 # --8<-- [start:versions]
@@ -20,6 +24,11 @@ FRAMEWORKS = {
     "keras": "Keras",
     "torch": "PyTorch",
     "numpy": "NumPy",
+}
+# What --framework tensorflow or pytorch checks; without it, all of the above.
+CHECKS = {
+    "tensorflow": ("tensorflow", "keras", "numpy"),
+    "pytorch": ("torch", "numpy"),
 }
 # The pinned wheels install on Python 3.11 to 3.13 (NumPy 2.4 and Keras 3.15
 # need 3.11 or newer, TensorFlow 2.21 has no wheels after 3.13); the site is
@@ -68,17 +77,24 @@ def python_verdict(version: tuple[int, int]) -> tuple[str, str] | None:
 
 
 # --8<-- [start:problems]
-def version_problems(pins: dict[str, str]) -> list[str]:
-    """One line per framework that is missing or not at its pinned version."""
+def version_problems(
+    pins: dict[str, str], names: tuple[str, ...] | None = None
+) -> list[str]:
+    """One line per distribution of ``names`` (default: all of FRAMEWORKS)
+    that is missing or not at its pinned version. For a missing one the fix
+    installs requirements.txt when all of FRAMEWORKS are checked, else that
+    distribution alone, at its pin."""
+    names = tuple(FRAMEWORKS) if names is None else names
+    everything = set(names) == set(FRAMEWORKS)
     problems = []
-    for name, label in FRAMEWORKS.items():
-        found = installed_version(name)
+    for name in names:
+        label, found = FRAMEWORKS[name], installed_version(name)
         # A local tag such as "+cpu" marks the build, not the version.
         release = found.split("+")[0] if found else None
         if found is None:
-            problems.append(
-                f"{label} is not installed: pip install -r requirements.txt"
-            )
+            alone = f"{name}=={pins[name]}" if name in pins else name
+            fix = "-r requirements.txt" if everything else alone
+            problems.append(f"{label} is not installed: pip install {fix}")
         elif name in pins and release != pins[name]:
             problems.append(
                 f"{label} {found} is installed but requirements.txt pins "
@@ -88,21 +104,28 @@ def version_problems(pins: dict[str, str]) -> list[str]:
 # --8<-- [end:problems]
 
 
-# --8<-- [start:devices]
-def framework_devices() -> dict[str, list[str]]:
-    """The device types each framework can use, e.g. {'PyTorch': ['cpu']}."""
+# --8<-- [start:devices_tensorflow]
+def tensorflow_devices() -> list[str]:
+    """The device types TensorFlow can use, e.g. ['CPU', 'GPU']."""
     import tensorflow as tf
-    import torch
 
     physical = tf.config.list_physical_devices()
-    tf_devices = sorted({device.device_type for device in physical})
-    torch_devices = ["cpu"]
+    return sorted({device.device_type for device in physical})
+# --8<-- [end:devices_tensorflow]
+
+
+# --8<-- [start:devices_pytorch]
+def pytorch_devices() -> list[str]:
+    """The device types PyTorch can use, e.g. ['cpu', 'cuda']."""
+    import torch
+
+    devices = ["cpu"]
     if torch.cuda.is_available():
-        torch_devices.append("cuda")
+        devices.append("cuda")
     if torch.backends.mps.is_available():
-        torch_devices.append("mps")
-    return {"TensorFlow": tf_devices, "PyTorch": torch_devices}
-# --8<-- [end:devices]
+        devices.append("mps")
+    return devices
+# --8<-- [end:devices_pytorch]
 
 
 # --8<-- [start:main]
@@ -111,37 +134,56 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m snippets.installation.check",
         description="Compare the installed frameworks with requirements.txt.",
     )
-    parser.parse_args(argv)  # no options; --help, or status 2 on anything else
+    parser.add_argument(
+        "--framework", choices=list(CHECKS),
+        help="check only this framework and NumPy (default: both frameworks)",
+    )
+    args = parser.parse_args(argv)  # on a bad argument: usage, status 2
     try:
         pins = pinned_versions()
     except OSError as err:
         parser.error(f"{err.filename}: {err.strerror}; "
                      "run the check from the repository folder")
-    problems = version_problems(pins)
+    names = CHECKS[args.framework] if args.framework else tuple(FRAMEWORKS)
+    problems = version_problems(pins, names)
     verdict = python_verdict(sys.version_info[:2])
     if verdict is not None and verdict[0] == "error":
         problems.insert(0, verdict[1])
     elif verdict is not None:
         print(f"warning: {verdict[1]}", file=sys.stderr)
     print(f"Python      {platform.python_version()}")
-    for name, label in FRAMEWORKS.items():
-        print(f"{label:<11} {installed_version(name) or 'missing'}")
+    for name in names:
+        print(f"{FRAMEWORKS[name]:<11} {installed_version(name) or 'missing'}")
     if problems:
         for problem in problems:
             print(f"error: {problem}", file=sys.stderr)
         return 1
-    for label, devices in framework_devices().items():
-        print(f"{label} sees: {', '.join(devices)}")
-    print("ok: everything the site needs is installed")
+    # Each framework is imported only here, and only when it is checked.
+    if args.framework in (None, "tensorflow"):
+        print(f"TensorFlow sees: {', '.join(tensorflow_devices())}")
+    if args.framework in (None, "pytorch"):
+        print(f"PyTorch sees: {', '.join(pytorch_devices())}")
+    if args.framework is None:
+        print("ok: everything the site needs is installed")
+    else:
+        labels = [FRAMEWORKS[name] for name in names]
+        print(f"ok: {', '.join(labels[:-1])} and {labels[-1]} are installed "
+              "as pinned, on a supported Python")
     return 0
 # --8<-- [end:main]
 
 
 def example() -> None:  # what docs/installation/index.md runs last
-    # --8<-- [start:run]
-    status = main([])  # the command line without arguments
+    # --8<-- [start:run_tensorflow]
+    # The command line with --framework tensorflow:
+    status = main(["--framework", "tensorflow"])
     print("exit status", status)
-    # --8<-- [end:run]
+    # --8<-- [end:run_tensorflow]
+    # --8<-- [start:run_pytorch]
+    # The command line with --framework pytorch:
+    status = main(["--framework", "pytorch"])
+    print("exit status", status)
+    # --8<-- [end:run_pytorch]
 
 
 if __name__ == "__main__":
