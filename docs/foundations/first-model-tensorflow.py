@@ -41,6 +41,17 @@
 #
 # Two hundred points near the line *y = 3x + 2*, with Gaussian noise. A seeded generator
 # makes every run identical.
+#
+# The cell also computes the answer that training should find. Least squares gives the
+# best *w* and *b* directly: NumPy's
+# [`np.linalg.lstsq`](https://numpy.org/doc/stable/reference/generated/numpy.linalg.lstsq.html)
+# finds the vector *p* for which `design @ p` is closest to *y* (the smallest sum of
+# squared differences). Each row of `design` is (*x*, 1), so `design @ (w, b)` is
+# *w·x + b* for every point: the column of ones is what multiplies *b*. `lstsq` returns
+# four things: the solution, unpacked here into `(w_exact, b_exact)`, then the sum of
+# squared residuals, the rank and the singular values of `design`, which `*_` collects
+# and we do not use. `rcond=None` asks for NumPy's default cut-off for tiny singular
+# values (NumPy before 2.0 warned when it was left out).
 
 # %%
 import numpy as np
@@ -124,6 +135,7 @@ plt.show()
 #
 # Here we wrote the update rule ourselves. [Gradient descent by hand](../gradient-descent/)
 # takes the same idea further: a model with several inputs, a convergence check, the
-# effect of the learning rate, and `keras.optimizers.SGD`, which, without momentum, takes
-# exactly the step our two `assign_sub` lines took. Larger models are trained by the same
-# loop: compute a loss, get its gradients, take a step.
+# effect of the learning rate, and `keras.optimizers.SGD`, which, given the same learning
+# rate and its other settings left at their defaults, takes exactly the step our two
+# `assign_sub` lines took. Larger models are trained by the same loop: compute a loss,
+# get its gradients, take a step.

@@ -69,6 +69,16 @@
 #   took no part in any decision.
 #
 # The remaining images are not used.
+#
+# scikit-learn's
+# [`train_test_split`](https://scikit-learn.org/stable/modules/generated/sklearn.model_selection.train_test_split.html)
+# shuffles the examples and cuts each array it is given in two. It returns the pieces in
+# the order of the arrays, first piece before second: here the images of the first part,
+# those of the second, then the labels of the first part and those of the second.
+# `train_size` is the number of examples in the first part and `test_size` that of the
+# second (a fraction if given a float); left out, `test_size` takes all the rest.
+# `random_state=0` seeds the shuffling, so every run makes the same split. The first call
+# keeps 150 images for training; the second cuts 400 + 400 from the rest.
 
 # %%
 import numpy as np
@@ -161,6 +171,11 @@ print(sum(p.numel() for p in make_mlp().parameters()), "weights")
 # %% [markdown]
 # ## What the batch size changes
 #
+# *This section is optional on a first reading.* It measures how well a small batch's
+# gradient stands in for the gradient over all the training images; the rest of the
+# tutorial needs only its conclusion, in the section's last paragraph. Run its cells all
+# the same: the checks at the end of the tutorial use their results.
+#
 # A batch's gradient is only an estimate of the gradient over the whole training set.
 # The next cell measures how good an estimate it is, at a freshly initialised model: it
 # computes the full gradient over all 150 training images with `backward()`, then the
@@ -169,6 +184,13 @@ print(sum(p.numel() for p in make_mlp().parameters()), "weights")
 # difference divided by the length of the full gradient: first for one batch (the
 # average over the 20), then for the mean of the 20 batch gradients. The last line
 # averages the gradients of one shuffled epoch's batches of 8, weighted by their sizes.
+#
+# In `gradient`, `loss_fn(model(xb), yb)` calls the loss module like a function, with
+# the model's outputs first and the labels second
+# ([`nn.CrossEntropyLoss`](https://docs.pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html)),
+# and returns the mean loss over the batch. The number of steps per epoch is
+# `-(-n // size)`, n / size rounded up: `//` rounds down, so negating n before and the
+# result after rounds up, and the last, shorter batch still counts as a step.
 
 
 # %%
@@ -493,7 +515,9 @@ plot_curves(
 # ([`torch.optim.Adam`](https://docs.pytorch.org/docs/stable/generated/torch.optim.Adam.html)).
 #
 # Everything else is as in the first run: the same initial weights, the same batches,
-# the same learning rate, 40 epochs and no early stopping. Dropout (`nn.Dropout`) is
+# the same learning rate, 40 epochs and no early stopping. The run sets
+# `weight_decay=1.0`, 100 times AdamW's default of 0.01: a strong decay, chosen so that
+# its effect shows clearly on this small problem within the 40 epochs. Dropout (`nn.Dropout`) is
 # another common cure; the [digits classifier](../../pytorch/digits-classifier/)
 # tutorial uses it.
 

@@ -69,6 +69,16 @@
 #   took no part in any decision.
 #
 # The remaining images are not used.
+#
+# scikit-learn's
+# [`train_test_split`](https://scikit-learn.org/stable/modules/generated/sklearn.model_selection.train_test_split.html)
+# shuffles the examples and cuts each array it is given in two. It returns the pieces in
+# the order of the arrays, first piece before second: here the images of the first part,
+# those of the second, then the labels of the first part and those of the second.
+# `train_size` is the number of examples in the first part and `test_size` that of the
+# second (a fraction if given a float); left out, `test_size` takes all the rest.
+# `random_state=0` seeds the shuffling, so every run makes the same split. The first call
+# keeps 150 images for training; the second cuts 400 + 400 from the rest.
 
 # %%
 import numpy as np
@@ -156,6 +166,11 @@ print(make_mlp().count_params(), "weights")
 # %% [markdown]
 # ## What the batch size changes
 #
+# *This section is optional on a first reading.* It measures how well a small batch's
+# gradient stands in for the gradient over all the training images; the rest of the
+# tutorial needs only its conclusion, in the section's last paragraph. Run its cells all
+# the same: the checks at the end of the tutorial use their results.
+#
 # A batch's gradient is only an estimate of the gradient over the whole training set.
 # The next cell measures how good an estimate it is, at a freshly initialised model: it
 # computes the full gradient over all 150 training images with `tf.GradientTape`, then
@@ -164,6 +179,14 @@ print(make_mlp().count_params(), "weights")
 # of the difference divided by the length of the full gradient: first for one batch (the
 # average over the 20), then for the mean of the 20 batch gradients. The last line
 # averages the gradients of one shuffled epoch's batches of 8, weighted by their sizes.
+#
+# In `gradient`, `loss_fn(yb, model(xb))` calls the loss object like a function: a Keras
+# loss takes the labels first and the model's outputs second
+# ([`Loss.__call__`](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/losses/loss.py#L56)),
+# and returns the mean loss over the batch. `model.trainable_variables` is the list of
+# the model's weights that training updates, here every kernel and bias. The number of steps per epoch is
+# `-(-n // size)`, n / size rounded up: `//` rounds down, so negating n before and the
+# result after rounds up, and the last, shorter batch still counts as a step.
 
 
 # %%
@@ -235,12 +258,15 @@ print(f"one epoch of batches of 8, averaged: {epoch_error:.1e} × the full one")
 # `fit` does the batching: `batch_size=32`, and its default `shuffle=True` reshuffles the
 # training data before each epoch. With `validation_data` it also evaluates the model on
 # the validation set at the end of every epoch. This first run trains for 40 epochs with
-# the Adam optimizer.
+# the Adam optimizer (the [gradient-descent page](../gradient-descent/#built-in-optimizers)
+# says why Adam) and a learning rate of 3 × 10⁻³.
 #
 # `fit` returns a `History` object whose `history` attribute holds one list per metric,
 # with one value per epoch. The training loss and accuracy are averages over the
 # epoch's batches, taken while the weights were still changing; the validation numbers
-# are measured after the epoch.
+# are measured after the epoch, and their names are the training ones with `val_` in
+# front: `val_loss`, `val_accuracy` (the cell prints the names). `verbose=0` turns off
+# what `fit` prints by default, a line and a progress bar for every epoch.
 
 # %%
 plain_model = make_mlp()
@@ -408,9 +434,11 @@ plot_curves(
 # is refused)
 # ([source](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/optimizers/adamw.py#L6-L95)),
 # so this run differs from the first one in the decay alone: same initial weights, same
-# learning rate, same 40 epochs, no early stopping. The decay is *decoupled* from the
-# gradient ([Loshchilov and Hutter, 2019](https://arxiv.org/abs/1711.05101)): it
-# shrinks the weight directly, so Adam's per-parameter scaling of the step does not touch
+# learning rate, same 40 epochs, no early stopping. It uses `weight_decay=1.0`, 250 times
+# the default: a strong decay, chosen so that its effect shows clearly on this small
+# problem within the 40 epochs. The decay is *decoupled* from the gradient
+# ([Loshchilov and Hutter, 2019](https://arxiv.org/abs/1711.05101)): it shrinks the
+# weight directly, so Adam's per-parameter scaling of the step does not touch
 # it. Keras's other optimizers, `Adam` among them, also accept a `weight_decay` argument,
 # applied the same way: `keras.optimizers.Adam(learning_rate=3e-3, weight_decay=1.0)`
 # would do the same.
@@ -436,7 +464,9 @@ decay_best_epoch = summarize(decay_curves)
 
 # %% [markdown]
 # The two 40-epoch runs side by side, with the length of each model's weights (all of
-# them as one vector):
+# them as one vector). `model.trainable_weights` is the same list as
+# `model.trainable_variables` above: Keras documents the two as equivalent
+# ([source](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/layers/layer.py#L690-L698)).
 
 
 # %%
@@ -561,7 +591,8 @@ assert (
 #   cured overfitting with early stopping and weight decay.
 #
 # Everything ran on the CPU. On a machine with one GPU the same code uses it without
-# change: an operation with both a CPU and a GPU kernel goes to the GPU by default
+# change: an operation with both a CPU and a GPU implementation (a
+# [kernel](../../glossary/#kernel)) goes to the GPU by default
 # ([TensorFlow's GPU guide](https://www.tensorflow.org/guide/gpu#overview)).
 # [Devices](../devices/) shows how to list devices and choose one.
 #

@@ -15,6 +15,7 @@ f_val = c**2  # f = c²
 
 # Reverse sweep: start from df/df = 1 and apply the chain rule backwards,
 # one step at a time, multiplying by each step's local derivative.
+# v_bar ("v bar") is df/dv, the adjoint of v.
 f_bar = 1.0
 c_bar = f_bar * 2 * c  # df/dc
 a_bar = c_bar * 1.0  # df/da = df/dc · dc/da
@@ -195,7 +196,7 @@ print(tape.gradient(product, x).numpy())  # 2.0, not 4.0
 x_pt = torch.tensor(2.0, requires_grad=True)
 product_pt = x_pt * x_pt.detach()  # detach(): same values, no history
 product_pt.backward()
-print(x_pt.grad.item())  # 2.0, not 4.0
+print(x_pt.grad.item())  # .item(): the value as a Python float; 2.0, not 4.0
 
 with torch.no_grad():  # nothing inside is recorded, e.g. parameter updates
     print((x_pt * 3).requires_grad)
@@ -246,7 +247,7 @@ print(f"dy/dx = {dy_pt:.2f}, d²y/dx² = {d2y_pt:.2f}")
 # --8<-- [start:tf_vector_target]
 v_in = tf.Variable([1.0, 2.0, 3.0])
 with tf.GradientTape(persistent=True) as tape:
-    v_out = v_in**2  # a target with three values, not one
+    v_out = v_in**2  # a result with three values, not one
 print(tape.gradient(v_out, v_in).numpy())  # that of sum(v_out): 2·v_in
 mix = tf.constant([1.0, 0.0, -1.0])  # weights for the three values
 print(tape.gradient(v_out, v_in, output_gradients=mix).numpy())
@@ -255,7 +256,7 @@ del tape
 
 # --8<-- [start:torch_vector_target]
 v_in_pt = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
-v_out_pt = v_in_pt**2  # a target with three values, not one
+v_out_pt = v_in_pt**2  # a result with three values, not one
 try:
     v_out_pt.backward()
 except RuntimeError as err:

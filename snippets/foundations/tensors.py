@@ -18,7 +18,7 @@ noise = rng.normal([2, 3])
 
 print(matrix)
 print(zeros.shape, zeros.dtype)
-print(steps.numpy())
+print(steps.numpy())  # .numpy(): the values as a NumPy array
 print(noise.numpy().round(3))
 # A new generator with the same seed draws the same numbers again.
 again = tf.random.Generator.from_seed(42).normal([2, 3])
@@ -119,7 +119,7 @@ print(grid_pt[0, ::2], grid_pt[-1, -1])  # a step, the last element
 rows_pt = grid_pt[[2, 0]]  # integer-array ("advanced") indexing
 cells_pt = grid_pt[[0, 2], [1, 3]]  # (row, column) pairs
 evens_pt = grid_pt[grid_pt % 2 == 0]  # boolean mask -> flat tensor
-print(rows_pt.tolist(), cells_pt, evens_pt)
+print(rows_pt.tolist(), cells_pt, evens_pt)  # tolist(): nested Python lists
 # --8<-- [end:torch_indexing]
 
 # --8<-- [start:draw_broadcast]
@@ -207,12 +207,13 @@ except TypeError as err:
     print("TypeError:", err)
 
 # An "update" builds a new tensor; `frozen` is left as it was.
+# indices: one row per update, each row an index into the tensor.
 updated = tf.tensor_scatter_nd_update(frozen, indices=[[0]], updates=[10.0])
 print(frozen.numpy(), updated.numpy())
 
 weights = tf.Variable([1.0, 2.0, 3.0])  # mutable state, e.g. model parameters
 weights.assign_add([0.5, 0.5, 0.5])
-weights[0].assign(10.0)
+weights[0].assign(10.0)  # a slice of a variable has an assign method
 print(weights.numpy())
 # --8<-- [end:tf_mutation]
 
@@ -336,6 +337,7 @@ print(two_digit_pt)
 
 # --8<-- [start:tf_exercise_3]
 base = tf.zeros([5])
+# Two updates: the index rows [1] and [3] get the values 1.0 and 1.0.
 marked = tf.tensor_scatter_nd_update(base, [[1], [3]], [1.0, 1.0])
 print(base.numpy(), marked.numpy())  # `base` cannot change
 # --8<-- [end:tf_exercise_3]

@@ -225,7 +225,8 @@ def test_torch_linear_computes_x_weight_transposed_plus_bias(torch_page):
     first, last = page.module[0], page.module[2]
     assert tuple(first.weight.shape) == (8, 2)  # (outputs, inputs)
     # The prose: parameters() yields four tensors, two weight matrices and two bias vectors.
-    assert [id(p) for p in page.module.parameters()] == [id(p) for p in (first.weight, first.bias, last.weight, last.bias)]
+    owned = (first.weight, first.bias, last.weight, last.bias)
+    assert [id(p) for p in page.module.parameters()] == [id(p) for p in owned]
     w1, b1, w2, b2 = (torch_numpy(t) for t in (first.weight, first.bias, last.weight, last.bias))
     logits = np.maximum(page.x_test @ w1.T + b1, 0) @ w2.T + b2
     np.testing.assert_allclose(torch_numpy(page.test_logits), logits, atol=1e-5)
