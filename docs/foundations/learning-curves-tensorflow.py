@@ -591,8 +591,8 @@ assert (
 #   cured overfitting with early stopping and weight decay.
 #
 # Everything ran on the CPU. On a machine with one GPU the same code uses it without
-# change: an operation with both a CPU and a GPU implementation (a
-# [kernel](../../glossary/#kernel)) goes to the GPU by default
+# change: an operation that has both a CPU and a GPU implementation goes to the GPU by
+# default
 # ([TensorFlow's GPU guide](https://www.tensorflow.org/guide/gpu#overview)).
 # [Devices](../devices/) shows how to list devices and choose one.
 #

@@ -77,13 +77,16 @@ def python_verdict(version: tuple[int, int]) -> tuple[str, str] | None:
 
 
 # --8<-- [start:problems]
+CPU_INDEX = "https://download.pytorch.org/whl/cpu"  # PyTorch's CPU builds
+
+
 def version_problems(
     pins: dict[str, str], names: tuple[str, ...] | None = None
 ) -> list[str]:
     """One line per distribution of ``names`` (default: all of FRAMEWORKS)
     that is missing or not at its pinned version. For a missing one the fix
     installs requirements.txt when all of FRAMEWORKS are checked, else that
-    distribution alone, at its pin."""
+    distribution alone, at its pin (torch from PyTorch's CPU index)."""
     names = tuple(FRAMEWORKS) if names is None else names
     everything = set(names) == set(FRAMEWORKS)
     problems = []
@@ -91,14 +94,16 @@ def version_problems(
         label, found = FRAMEWORKS[name], installed_version(name)
         # A local tag such as "+cpu" marks the build, not the version.
         release = found.split("+")[0] if found else None
+        pinned = f"{name}=={pins[name]}" if name in pins else name
+        # From PyPI, torch is the CUDA build on Linux: name the CPU one.
+        pinned += f" --index-url {CPU_INDEX}" if name == "torch" else ""
         if found is None:
-            alone = f"{name}=={pins[name]}" if name in pins else name
-            fix = "-r requirements.txt" if everything else alone
+            fix = "-r requirements.txt" if everything else pinned
             problems.append(f"{label} is not installed: pip install {fix}")
         elif name in pins and release != pins[name]:
             problems.append(
                 f"{label} {found} is installed but requirements.txt pins "
-                f"{pins[name]}: pip install {name}=={pins[name]}"
+                f"{pins[name]}: pip install {pinned}"
             )
     return problems
 # --8<-- [end:problems]

@@ -66,6 +66,14 @@ def test_missing_and_mismatched_frameworks_are_named(tf_page, monkeypatch):
     assert tf_page.version_problems({**pins, "no-such-distribution-here": "1.0"}, ("no-such-distribution-here",)) == [
         "Nothing is not installed: pip install no-such-distribution-here==1.0"
     ]
+    # torch from PyPI would be the CUDA build on Linux: the fix names PyTorch's CPU index.
+    def version(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", version)
+    assert tf_page.version_problems(pins, ("torch",)) == [
+        f"PyTorch is not installed: pip install torch=={pins['torch']} --index-url https://download.pytorch.org/whl/cpu"
+    ]
 
 
 def test_one_framework_is_checked_without_the_other(tf_page):
