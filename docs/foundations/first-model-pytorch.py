@@ -23,7 +23,8 @@
 #
 # - what a model, its parameters and a loss are;
 # - how to get the gradient of the loss from PyTorch's autodiff, `loss.backward()`;
-# - how to write a training loop that takes plain gradient-descent steps;
+# - how to write a training loop that takes plain
+#   [gradient-descent](../../glossary/#gradient-descent) steps;
 # - how to check a fit against the exact least-squares answer, and plot it.
 #
 # **What you need first**
@@ -34,8 +35,10 @@
 #
 # The model here is the smallest there is, a straight line *y = w·x + b*. PyTorch
 # computes the gradient of the loss for us (automatic differentiation), and we take plain
-# gradient-descent steps by hand. At the end the fit is checked against the exact
-# least-squares answer.
+# gradient-descent steps by hand: each step moves every parameter against its derivative
+# of the loss, by that derivative times a small fixed number, the
+# [learning rate](../../glossary/#learning-rate). At the end the fit is checked against
+# the exact least-squares answer.
 #
 # ## The data
 #
@@ -70,8 +73,9 @@ print(f"least squares: w = {w_exact:.3f}, b = {b_exact:.3f}")
 # ## Training
 #
 # The loss is the mean squared error between the line's predictions and *y*. The two
-# parameters are tensors created with `requires_grad=True`, both starting at zero.
-# PyTorch records the operations on them as they run, and
+# parameters are created by `torch.zeros((), requires_grad=True)`: the empty shape `()`
+# makes a 0-d tensor, a single number, here zero, and `requires_grad=True` asks PyTorch
+# to record the operations on it as they run. Then
 # [`loss.backward()`](https://docs.pytorch.org/docs/stable/generated/torch.Tensor.backward.html)
 # walks them backwards and stores the derivative of the loss in each parameter's `.grad`.
 # Each step moves a parameter against its derivative, scaled by the learning rate. The

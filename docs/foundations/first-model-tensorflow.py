@@ -23,7 +23,8 @@
 #
 # - what a model, its parameters and a loss are;
 # - how to get the gradient of the loss from TensorFlow's autodiff, `tf.GradientTape`;
-# - how to write a training loop that takes plain gradient-descent steps;
+# - how to write a training loop that takes plain
+#   [gradient-descent](../../glossary/#gradient-descent) steps;
 # - how to check a fit against the exact least-squares answer, and plot it.
 #
 # **What you need first**
@@ -34,8 +35,10 @@
 #
 # The model here is the smallest there is, a straight line *y = w·x + b*. TensorFlow
 # computes the gradient of the loss for us (automatic differentiation), and we take plain
-# gradient-descent steps by hand. At the end the fit is checked against the exact
-# least-squares answer.
+# gradient-descent steps by hand: each step moves every parameter against its derivative
+# of the loss, by that derivative times a small fixed number, the
+# [learning rate](../../glossary/#learning-rate). At the end the fit is checked against
+# the exact least-squares answer.
 #
 # ## The data
 #
@@ -70,7 +73,9 @@ print(f"least squares: w = {w_exact:.3f}, b = {b_exact:.3f}")
 # ## Training
 #
 # The loss is the mean squared error between the line's predictions and *y*. The two
-# parameters are `tf.Variable`s, both starting at zero. Inside a
+# parameters are `tf.Variable`s, tensors whose value can be changed in place, each
+# created by `tf.Variable(0.0)`: a 0-d tensor of shape `()`, one number, starting at
+# zero. Inside a
 # [`tf.GradientTape`](https://www.tensorflow.org/api_docs/python/tf/GradientTape) block
 # TensorFlow records the operations, and `tape.gradient` walks them backwards to get the
 # derivatives of the loss with respect to *w* and *b*. Each step moves a parameter

@@ -53,9 +53,10 @@
 # ## Training, validation and test sets
 #
 # scikit-learn's 8 × 8 handwritten digits ship with the library, so nothing is
-# downloaded. Two seeded splits cut them into three parts. Both are *stratified*
-# (`stratify=`): each part gets the ten digits in the same proportions as the data it is
-# cut from, as nearly as whole numbers allow, so that no digit is over- or
+# downloaded. `digits.data` holds each image flattened into one row of 64 pixel values,
+# the form the model below takes. Two seeded splits cut them into three parts. Both are
+# *stratified* (`stratify=`): each part gets the ten digits in the same proportions as
+# the data it is cut from, as nearly as whole numbers allow, so that no digit is over- or
 # under-represented in any part by chance.
 #
 # - a **training set** of 150 images, 15 of each digit, that the weights are fitted to.
@@ -140,9 +141,15 @@ for epoch in (1, 2):
 # logits, one score per digit;
 # [`nn.CrossEntropyLoss`](https://docs.pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html)
 # expects exactly that, unnormalised scores, and applies [log-softmax](../../glossary/#log-softmax) to them itself.
+# Its input is an image's 64 pixel values, hence `nn.Linear(64, 256)`.
 #
 # `make_mlp` calls `torch.manual_seed(0)` before it builds the model, so every model it
-# returns starts from the same initial weights.
+# returns starts from the same initial weights. The cell prints the number of weights:
+# `model.parameters()` yields every weight matrix and bias vector of the model, and
+# `numel()` counts a tensor's elements. `loss_fn` is a loss module: called like a
+# function, `loss_fn(logits, labels)` takes the model's outputs first and the labels
+# second and, with its default `reduction="mean"`, returns the mean loss over the batch
+# (both are in the `nn.CrossEntropyLoss` documentation linked above).
 
 # %%
 import torch
@@ -173,8 +180,8 @@ print(sum(p.numel() for p in make_mlp().parameters()), "weights")
 #
 # *This section is optional on a first reading.* It measures how well a small batch's
 # gradient stands in for the gradient over all the training images; the rest of the
-# tutorial needs only its conclusion, in the section's last paragraph. Run its cells all
-# the same: the checks at the end of the tutorial use their results.
+# tutorial needs only its conclusion, in the section's last paragraph. You may skip its
+# text, but run its code cell: the checks at the end of the tutorial use its results.
 #
 # A batch's gradient is only an estimate of the gradient over the whole training set.
 # The next cell measures how good an estimate it is, at a freshly initialised model: it
@@ -185,12 +192,10 @@ print(sum(p.numel() for p in make_mlp().parameters()), "weights")
 # average over the 20), then for the mean of the 20 batch gradients. The last line
 # averages the gradients of one shuffled epoch's batches of 8, weighted by their sizes.
 #
-# In `gradient`, `loss_fn(model(xb), yb)` calls the loss module like a function, with
-# the model's outputs first and the labels second
-# ([`nn.CrossEntropyLoss`](https://docs.pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html)),
-# and returns the mean loss over the batch. The number of steps per epoch is
-# `-(-n // size)`, n / size rounded up: `//` rounds down, so negating n before and the
-# result after rounds up, and the last, shorter batch still counts as a step.
+# In `gradient`, `loss_fn(model(xb), yb)` is the mean loss over the batch, outputs
+# first, as the model section says. The number of steps per epoch is `-(-n // size)`,
+# n / size rounded up: `//` rounds down, so negating n before and the result after
+# rounds up, and the last, shorter batch still counts as a step.
 
 
 # %%
@@ -273,7 +278,8 @@ print(f"one epoch of batches of 8, averaged: {epoch_error:.1e} × the full one")
 # keeps a running, batch-size-weighted average of the loss and accuracy; `evaluate`
 # measures the loss and accuracy on a whole set. Each first switches the model's mode:
 # `model.train()` puts it in *training mode* and `model.eval()` in *evaluation mode*, a
-# flag that layers such as dropout and batch normalisation read, to behave differently
+# flag that layers such as [dropout](../../glossary/#dropout) and
+# [batch normalisation](../../glossary/#batch-normalisation) read, to behave differently
 # while training and while being evaluated
 # ([`nn.Module.train`](https://docs.pytorch.org/docs/stable/generated/torch.nn.Module.html#torch.nn.Module.train)).
 # This MLP has no such layer, so the mode changes nothing here, but a loop that sets it
@@ -517,9 +523,12 @@ plot_curves(
 # Everything else is as in the first run: the same initial weights, the same batches,
 # the same learning rate, 40 epochs and no early stopping. The run sets
 # `weight_decay=1.0`, 100 times AdamW's default of 0.01: a strong decay, chosen so that
-# its effect shows clearly on this small problem within the 40 epochs. Dropout (`nn.Dropout`) is
-# another common cure; the [digits classifier](../../pytorch/digits-classifier/)
-# tutorial uses it.
+# its effect shows clearly on this small problem within the 40 epochs.
+# [Dropout](../../glossary/#dropout)
+# ([`nn.Dropout`](https://docs.pytorch.org/docs/stable/generated/torch.nn.Dropout.html)),
+# a layer that while training sets each of its inputs to zero with a set probability, is
+# another common cure; the [digits classifier](../../pytorch/digits-classifier/) tutorial
+# uses it.
 
 # %%
 decay_model = make_mlp()

@@ -53,9 +53,10 @@
 # ## Training, validation and test sets
 #
 # scikit-learn's 8 × 8 handwritten digits ship with the library, so nothing is
-# downloaded. Two seeded splits cut them into three parts. Both are *stratified*
-# (`stratify=`): each part gets the ten digits in the same proportions as the data it is
-# cut from, as nearly as whole numbers allow, so that no digit is over- or
+# downloaded. `digits.data` holds each image flattened into one row of 64 pixel values,
+# the form the model below takes. Two seeded splits cut them into three parts. Both are
+# *stratified* (`stratify=`): each part gets the ten digits in the same proportions as
+# the data it is cut from, as nearly as whole numbers allow, so that no digit is over- or
 # under-represented in any part by chance.
 #
 # - a **training set** of 150 images, 15 of each digit, that the weights are fitted to.
@@ -137,11 +138,18 @@ for epoch in (1, 2):
 # layers, each feeding all its outputs to every unit of the next, with a nonlinearity
 # (here ReLU) between them. This one has two hidden layers of 256 units: tens of
 # thousands of weights for 150 images, plenty to memorise them. Its 10 outputs are
-# logits, one score per digit, so the loss is told `from_logits=True`.
+# logits, one score per digit, so the loss is told `from_logits=True`. Its input is an
+# image's 64 pixel values, `keras.Input(shape=(64,))`.
 #
 # `make_mlp` calls `keras.utils.set_random_seed`, which seeds Python, NumPy and
 # TensorFlow at once, before it builds the model, so every model it returns starts from
-# the same initial weights.
+# the same initial weights. `count_params()` counts the model's weights, every entry of
+# every kernel and bias, and a model's `trainable_variables` is the list of the weights
+# that training updates, here every kernel and bias. `loss_fn` is a Keras loss object:
+# called like a function, `loss_fn(labels, outputs)` takes the labels first and the
+# model's outputs second
+# ([`Loss.__call__`](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/losses/loss.py#L56))
+# and returns the mean loss over the batch.
 
 # %%
 import keras
@@ -168,8 +176,8 @@ print(make_mlp().count_params(), "weights")
 #
 # *This section is optional on a first reading.* It measures how well a small batch's
 # gradient stands in for the gradient over all the training images; the rest of the
-# tutorial needs only its conclusion, in the section's last paragraph. Run its cells all
-# the same: the checks at the end of the tutorial use their results.
+# tutorial needs only its conclusion, in the section's last paragraph. You may skip its
+# text, but run its code cell: the checks at the end of the tutorial use its results.
 #
 # A batch's gradient is only an estimate of the gradient over the whole training set.
 # The next cell measures how good an estimate it is, at a freshly initialised model: it
@@ -180,13 +188,10 @@ print(make_mlp().count_params(), "weights")
 # average over the 20), then for the mean of the 20 batch gradients. The last line
 # averages the gradients of one shuffled epoch's batches of 8, weighted by their sizes.
 #
-# In `gradient`, `loss_fn(yb, model(xb))` calls the loss object like a function: a Keras
-# loss takes the labels first and the model's outputs second
-# ([`Loss.__call__`](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/losses/loss.py#L56)),
-# and returns the mean loss over the batch. `model.trainable_variables` is the list of
-# the model's weights that training updates, here every kernel and bias. The number of steps per epoch is
-# `-(-n // size)`, n / size rounded up: `//` rounds down, so negating n before and the
-# result after rounds up, and the last, shorter batch still counts as a step.
+# In `gradient`, `loss_fn(yb, model(xb))` is the mean loss over the batch, labels first,
+# as the model section says. The number of steps per epoch is `-(-n // size)`, n / size
+# rounded up: `//` rounds down, so negating n before and the result after rounds up, and
+# the last, shorter batch still counts as a step.
 
 
 # %%
@@ -443,7 +448,10 @@ plot_curves(
 # applied the same way: `keras.optimizers.Adam(learning_rate=3e-3, weight_decay=1.0)`
 # would do the same.
 #
-# Dropout (`keras.layers.Dropout`) is another common cure.
+# [Dropout](../../glossary/#dropout)
+# ([`keras.layers.Dropout`](https://keras.io/api/layers/regularization_layers/dropout/)),
+# a layer that while training sets each of its inputs to zero with a set probability, is
+# another common cure.
 
 # %%
 decay_model = make_mlp()

@@ -242,8 +242,8 @@ def tf_fit(features, targets, optimizer, steps):
     return np.array(path)
 
 
-checkpoints = [10, 30, 50, 100, 150]
-print("max |difference| after", ", ".join(map(str, checkpoints)), "steps")
+report_at = [10, 30, 50, 100, 150]
+print("max |difference| after", ", ".join(map(str, report_at)), "steps")
 tf_errors = {}
 for name, optimizer in [
     ("SGD", keras.optimizers.SGD(learning_rate=0.3)),
@@ -252,7 +252,7 @@ for name, optimizer in [
 ]:
     path = tf_fit(features, targets, optimizer, steps=150)
     tf_errors[name] = np.abs(path - exact).max(axis=1)  # one per step
-    shown = [f"{tf_errors[name][k - 1]:.1e}" for k in checkpoints]
+    shown = [f"{tf_errors[name][k - 1]:.1e}" for k in report_at]
     print(f"{name:>12}:", "  ".join(shown))
 # --8<-- [end:tf_optimizer]
 
@@ -312,8 +312,8 @@ def torch_fit(features, targets, make_optimizer, steps):
     return np.array(path)
 
 
-checkpoints = [10, 30, 50, 100, 150]
-print("max |difference| after", ", ".join(map(str, checkpoints)), "steps")
+report_at = [10, 30, 50, 100, 150]
+print("max |difference| after", ", ".join(map(str, report_at)), "steps")
 pt_errors = {}
 for name, make_optimizer in [
     ("SGD", lambda p: torch.optim.SGD(p, lr=0.3)),
@@ -322,7 +322,7 @@ for name, make_optimizer in [
 ]:
     path = torch_fit(features, targets, make_optimizer, steps=150)
     pt_errors[name] = np.abs(path - exact).max(axis=1)  # one per step
-    shown = [f"{pt_errors[name][k - 1]:.1e}" for k in checkpoints]
+    shown = [f"{pt_errors[name][k - 1]:.1e}" for k in report_at]
     print(f"{name:>12}:", "  ".join(shown))
 # --8<-- [end:torch_optimizer]
 
