@@ -11,7 +11,7 @@ import tensorflow as tf
 x = tf.constant([[1.0, -4.0, 9.0], [-16.0, 25.0, -36.0]])
 print((x * 2 + 1).numpy())  # operators act element by element
 print(tf.sqrt(tf.abs(x)).numpy())  # functions nest, inside out
-print(tf.maximum(x, 0.0).numpy())  # elementwise max with 0: a ReLU
+print(tf.maximum(x, 0.0).numpy())  # max(x, 0) per element: later pages' ReLU
 # A tf.Tensor has no math methods, so there is nothing to chain.
 print(hasattr(x, "abs"), hasattr(x, "sqrt"))
 # --8<-- [end:tf_elementwise]
@@ -23,7 +23,7 @@ import torch
 x_pt = torch.tensor([[1.0, -4.0, 9.0], [-16.0, 25.0, -36.0]])
 print(x_pt * 2 + 1)  # operators act element by element
 print(x_pt.abs().sqrt())  # methods chain left to right
-print(x_pt.clamp(min=0))  # elementwise max with 0: a ReLU
+print(x_pt.clamp(min=0))  # max(x, 0) per element: later pages' ReLU
 # The same operation as a function, a method, and in NumPy:
 print(torch.sqrt(x_pt[0, 2]), x_pt[0, 2].sqrt(), np.sqrt(9.0))
 # --8<-- [end:torch_elementwise]
