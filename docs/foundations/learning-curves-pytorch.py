@@ -526,7 +526,8 @@ plot_curves(
 # its effect shows clearly on this small problem within the 40 epochs.
 # [Dropout](../../glossary/#dropout)
 # ([`nn.Dropout`](https://docs.pytorch.org/docs/stable/generated/torch.nn.Dropout.html)),
-# a layer that while training sets each of its inputs to zero with a set probability, is
+# a layer that while training sets each of its inputs to zero with a set probability p
+# and scales the others by 1/(1 − p), is
 # another common cure; the [digits classifier](../../pytorch/digits-classifier/) tutorial
 # uses it.
 

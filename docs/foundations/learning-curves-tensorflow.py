@@ -450,7 +450,8 @@ plot_curves(
 #
 # [Dropout](../../glossary/#dropout)
 # ([`keras.layers.Dropout`](https://keras.io/api/layers/regularization_layers/dropout/)),
-# a layer that while training sets each of its inputs to zero with a set probability, is
+# a layer that while training sets each of its inputs to zero with a set probability p
+# and scales the others by 1/(1 − p), is
 # another common cure.
 
 # %%
