@@ -26,7 +26,7 @@ export NO_MKDOCS_2_WARNING := 1
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements.txt
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet --use-pep517 -r requirements.txt
 	touch $(STAMP)
 
 install: $(STAMP)
