@@ -5,6 +5,7 @@ prints nothing; ``python -m snippets.ner.data`` prints the page's examples.
 """
 
 # --8<-- [start:read]
+import codecs
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -12,7 +13,15 @@ from pathlib import Path
 
 # The shipped files, found through the package wherever it is installed.
 CORPUS = Path(str(resources.files("snippets.ner"))) / "corpus"
-TAG = re.compile(r"O|[BIESLU]-[A-Za-z]\w*")
+# A type is letters, digits and _, with single hyphens inside it: PER,
+# WORK_OF_ART (OntoNotes), creative-work (WNUT-17).
+TAG = re.compile(r"O|[BIESLU]-\w+(?:-\w+)*")
+# Columns are separated by spaces and tabs only: str.split() would also
+# split at a no-break space or a control character inside a token.
+BLANKS = re.compile("[ \t]+")
+# UTF-8's byte-order mark (ef bb bf) where a line starts: a file, or a
+# part of one that was appended with `cat a.txt b.txt`.
+UTF8_BOM = re.compile(b"(?:^|\n)" + re.escape(codecs.BOM_UTF8))
 
 
 class ConllError(ValueError):
@@ -29,6 +38,13 @@ class Sentence:
 
 def decode(data: bytes, name: str, encoding: str = "utf-8") -> str:
     """The text, or a ConllError naming the line and the first bad byte."""
+    bom = UTF8_BOM.search(data)
+    if bom and codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
+        line = data.count(b"\n", 0, bom.end()) + 1
+        raise ConllError(
+            f"{name}:{line}: the line starts with bytes ef bb bf, UTF-8's "
+            f"byte-order mark; expected {encoding} text (read it as utf-8)"
+        )
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as err:
@@ -43,9 +59,17 @@ def decode(data: bytes, name: str, encoding: str = "utf-8") -> str:
 def parse_conll(text: str, name: str = "<string>") -> list[Sentence]:
     """Sentences of a CoNLL file: first column token, last column NER tag."""
     sentences, current, width, document = [], None, 0, False
-    text = text.removeprefix("\ufeff")  # a byte-order mark is not a token
-    for number, line in enumerate(text.splitlines(), start=1):
-        columns = line.split()
+    # Lines end at \n or \r\n only; str.splitlines() would also cut at
+    # U+0085, U+2028 and others, which can occur inside a word.
+    for number, line in enumerate(text.split("\n"), start=1):
+        # a byte-order mark starts a file, or a file appended to another
+        line = line.removeprefix("\ufeff").removesuffix("\r")
+        if "\r" in line:  # an old Mac line end would hide a whole file
+            raise ConllError(
+                f"{name}:{number}: a carriage return (\\r) not followed by "
+                "\\n; lines must end with \\n or \\r\\n"
+            )
+        columns = [field for field in BLANKS.split(line) if field]
         if not columns or columns[0] == "-DOCSTART-":
             current = None  # a blank line or a document start ends a sentence
             document = document or bool(columns)
@@ -54,17 +78,22 @@ def parse_conll(text: str, name: str = "<string>") -> list[Sentence]:
             current, width = Sentence([], [], [], document), len(columns)
             sentences.append(current)
             document = False
-        if len(columns) < 2 or len(columns) != width:
-            expected = "2 or more"
-            if width > 1:
-                expected = f"{width} columns like the line above"
+        if len(columns) != width:
+            count = f"{len(columns)} column" + "s" * (len(columns) > 1)
             raise ConllError(
-                f"{name}:{number}: {len(columns)} columns, expected {expected}"
+                f"{name}:{number}: {count}, expected {width} as on line "
+                f"{current.lines[0]}, the first of its sentence"
+            )
+        if width < 2:
+            raise ConllError(
+                f"{name}:{number}: 1 column, expected 2 or more (a token "
+                "and its tag)"
             )
         if not TAG.fullmatch(columns[-1]):
             raise ConllError(
                 f"{name}:{number}: tag {columns[-1]!r} is not O or "
-                "B-/I-/E-/S-/L-/U- plus a type"
+                "B-/I-/E-/S-/L-/U- plus a type (letters, digits, _ and "
+                "inner hyphens)"
             )
         current.tokens.append(columns[0])
         current.tags.append(columns[-1])
@@ -204,7 +233,8 @@ DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 
 # --8<-- [start:generate]
 def fill(template: str, pool: dict, rng: random.Random) -> list[tuple]:
-    """One sentence as (token, POS, chunk, NER) rows, NER in IOB1."""
+    """One sentence as (token, POS, chunk, NER) rows: NER in IOB1, as in
+    the original files, but chunk tags in IOB2 (B- on every phrase)."""
     words, kinds = [], []
     for slot in template.split():
         if slot in ("{PER}", "{ORG}", "{LOC}", "{MISC}"):
@@ -273,10 +303,44 @@ def write_corpus(folder: Path, seed: int = 0) -> None:
 if __name__ == "__main__":
     # --8<-- [start:sample]
     sample = read_conll(CORPUS / "sample.txt")
-    print(len(sample), "sentences")
-    for sentence in sample[:2]:
+    for sentence in sample:
+        print("lines", sentence.lines, "new document:",
+              sentence.starts_document)
         print(list(zip(sentence.tokens, sentence.tags, strict=True)))
     # --8<-- [end:sample]
+
+    # --8<-- [start:shapes]
+    shapes = {
+        "WNUT-17": "Inception\tB-creative-work\n",  # two columns, a tab
+        "OntoNotes": "Hamlet NNP B-WORK_OF_ART\n",
+        "German": "Schwierigkeiten Schwierigkeit NN I-NC O\n",  # lemma 2nd
+        "no-break space": "New\u00a0York NNP I-LOC\r\n",  # and a CR LF
+    }
+    for name, text in shapes.items():
+        sentence = parse_conll(text, name)[0]
+        print(f"{name:15}", list(zip(sentence.tokens, sentence.tags, strict=True)))
+    # --8<-- [end:shapes]
+
+    # --8<-- [start:encodings]
+    import codecs
+
+    cp1252 = "Schluss\u2026 NN O\n".encode("cp1252")  # \u2026 is byte 0x85
+    utf8 = "J\u00fcrgen NE I-PER\n".encode()  # \u00fc is 2 bytes in UTF-8
+    with_bom = codecs.BOM_UTF8 + utf8  # bytes ef bb bf, then the text
+    files = [  # (how the file was written, its bytes, how it is read)
+        ("cp1252", cp1252, "cp1252"),
+        ("cp1252", cp1252, "latin-1"),
+        ("cp1252", cp1252, "utf-8"),
+        ("UTF-8", utf8, "latin-1"),
+        ("UTF-8+BOM", with_bom, "latin-1"),
+    ]
+    for written, data, encoding in files:
+        try:
+            tokens = parse_conll(decode(data, "x.txt", encoding))[0].tokens
+            print(f"{written:9} read as {encoding:7}", tokens)
+        except ConllError as err:
+            print(f"{written:9} read as {encoding:7}", "ConllError:", err)
+    # --8<-- [end:encodings]
 
     # --8<-- [start:corpus]
     from collections import Counter

@@ -5,10 +5,12 @@
         [--encoding NAME] [--drop-docstart]
 
 Reads INPUT (``-`` for stdin), keeps the token and NER columns, converts
-the tags to the requested scheme, splits sentences longer than N subwords
-(or cuts them into overlapping windows) and writes ``token TAG`` lines, a
-blank line between sentences, and the -DOCSTART- lines. Bad input: exit
-status 2, nothing on stdout, one line on stderr naming file and line.
+the tags to the requested scheme (by default, only the pieces of a cut
+sentence are written again, in the file's scheme), splits sentences longer
+than N subwords (or cuts them into overlapping windows) and writes
+``token TAG`` lines, a blank line between sentences, and the -DOCSTART-
+lines. Bad input: exit status 2, nothing on stdout, one line on stderr
+naming file and line.
 The code of docs/ner/preprocess.md.
 """
 
@@ -17,7 +19,7 @@ import argparse
 import sys
 
 from snippets.ner.data import ConllError, decode, parse_conll
-from snippets.ner.schemes import SCHEMES, convert
+from snippets.ner.schemes import SCHEMES, convert, guess_scheme
 from snippets.ner.subwords import (
     TOKENIZER,
     WordError,
@@ -32,10 +34,16 @@ def preprocess(data: bytes, name: str, tokenizer, max_length: int,
                scheme: str | None, encoding: str = "utf-8",
                stride: int | None = None, docstart: bool = True) -> str:
     """The whole output as one string, or a ConllError: nothing half done."""
-    sentences = parse_conll(decode(data, name, encoding), name)
+    text = decode(data, name, encoding)
+    sentences = parse_conll(text, name)
     if not sentences:
-        lines = len(data.splitlines()) or 1
-        raise ConllError(f"{name}:{lines}: no sentences (expected token lines)")
+        last = len(text.removesuffix("\n").split("\n"))  # as the reader counts
+        raise ConllError(f"{name}:{last}: no sentences (expected token lines)")
+    # The scheme that the pieces of a cut sentence are written in: the one
+    # asked for, or else the file's, guessed once from all its tags (an O
+    # between sentences), so that every cut sentence gets the same one.
+    pieces_scheme = scheme or guess_scheme(
+        [tag for sentence in sentences for tag in ["O", *sentence.tags]])
     out = []
     for sentence in sentences:
         if docstart and sentence.starts_document:
@@ -51,8 +59,8 @@ def preprocess(data: bytes, name: str, tokenizer, max_length: int,
         except WordError as err:
             line = sentence.lines[err.index]
             raise ConllError(f"{name}:{line}: {err}") from None
-        for (start, end), part in zip(pieces, piece_tags(tags, pieces, scheme),
-                                      strict=True):
+        parts = piece_tags(tags, pieces, pieces_scheme)
+        for (start, end), part in zip(pieces, parts, strict=True):
             rows = zip(sentence.tokens[start:end], part, strict=True)
             out += [f"{token} {tag}\n" for token, tag in rows] + ["\n"]
     return "".join(out)
@@ -82,16 +90,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)  # exits with status 2 on a usage error
     if args.max_length < 3:
         parser.error("--max-length must be at least 3")
-    if args.stride is not None and not 0 < args.stride < args.max_length:
-        parser.error("--stride must be at least 1 and below --max-length")
-    try:
-        b"-".decode(args.encoding)  # b"" would decode with any name
+    try:  # LookupError: a name Python does not know, or not of a text codec
+        "".encode(args.encoding)  # (b"".decode would accept any name)
     except LookupError as err:
         parser.error(f"--encoding {args.encoding}: {err}")
     try:
         tokenizer = load_tokenizer(args.tokenizer)
     except Exception as err:  # the tokenizers library raises plain Exception
         parser.error(f"--tokenizer {args.tokenizer}: {err}")
+    specials = tokenizer.num_special_tokens_to_add(is_pair=False)
+    room = args.max_length - specials  # subwords of words in a window
+    if args.stride is not None and not 0 < args.stride < room:
+        parser.error(f"--stride must be at least 1 and below {room} "
+                     f"(--max-length {args.max_length} less the tokenizer's "
+                     f"{specials} special tokens)")
     try:
         if args.input == "-":
             name, data = "<stdin>", sys.stdin.buffer.read()
@@ -149,7 +161,9 @@ def examples() -> None:  # what docs/ner/preprocess.md runs
     with_bom = "\ufeff".encode() + text.encode("utf-8")
     print(with_bom[:14])
     code, again, err = run("-", *bert, stdin=with_bom)
-    print(code, again.splitlines()[:3], repr(err))
+    latin1, utf8 = out.splitlines(), again.splitlines()
+    differ = sum(a != b for a, b in zip(latin1, utf8, strict=True))
+    print(code, repr(err), f"{differ} of {len(latin1)} lines differ")
     # --8<-- [end:run_bom]
 
     # --8<-- [start:run_errors]
@@ -158,12 +172,13 @@ def examples() -> None:  # what docs/ner/preprocess.md runs
         "tag": b"Oslo NNP X-LOC\n",
         "long word": b"Oslo I-LOC\nMississippiriver I-PER\n",
         "bytes": b"Oslo I-LOC\nM\xe4lm\xf6 I-LOC\n",
+        "line end": b"Oslo I-LOC\rMalmo I-LOC\r",
         "empty": b"-DOCSTART- -X- -X- O\n\n-DOCSTART- -X- -X- O\n",
     }
     for what, data in bad_inputs.items():
         code, out, err = run("-", "--max-length", "12", stdin=data)
         print(f"{what:9}", code, repr(out), err, end="")
-    for option in (["--encoding", "latin-2x"], ["--stride", "12"]):
+    for option in (["--encoding", "latin-2x"], ["--stride", "10"]):
         code, out, err = run("-", "--max-length", "12", *option)
         print(code, repr(out), err.splitlines()[-1])
     # --8<-- [end:run_errors]

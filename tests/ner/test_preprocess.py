@@ -55,6 +55,8 @@ BAD = {  # input, line of the error, start of the message
     "long word": (b"Oslo I-LOC\nMississippiriver I-PER\n", 2, "word 'Mississippiriver' has 12"),
     "bytes": (b"Oslo I-LOC\nM\xe4lm\xf6 I-LOC\n", 2, "byte 0xe4 (byte 2 of the line) is not valid utf-8"),
     "prefix": (b"Oslo I-LOC\nis X-LOC\n", 2, "tag 'X-LOC' is not O or B-/I-/E-/S-/L-/U- plus a type"),
+    "type": (b"Oslo I-LOC\nis B-creative-\n", 2, "tag 'B-creative-' is not O or B-/I-/E-/S-/L-/U- plus a type (let"),
+    "line end": (b"Oslo I-LOC\ris O\r", 1, "a carriage return (\\r) not followed by \\n; lines must end with"),
 }
 
 
@@ -102,7 +104,10 @@ def test_a_missing_file_is_named(tmp_path):
         ((SAMPLE, "--scheme", "bioes"), "argument --scheme: invalid choice: 'bioes'"),
         ((SAMPLE, "--encoding", "latin-9x"), "--encoding latin-9x: unknown encoding: latin-9x"),
         ((SAMPLE, "--encoding", "rot13"), "--encoding rot13: 'rot13' is not a text encoding"),
-        ((SAMPLE, "--stride", "128"), "--stride must be at least 1 and below --max-length"),
+        ((SAMPLE, "--encoding", "hex"), "--encoding hex: 'hex' is not a text encoding"),
+        ((SAMPLE, "--stride", "128"), "--stride must be at least 1 and below 126 (--max-length 128 less the"),
+        ((SAMPLE, "--stride", "126"), "--stride must be at least 1 and below 126"),
+        ((SAMPLE, "--max-length", "12", "--stride", "10"), "--stride must be at least 1 and below 10 (--max-length 12"),
         ((SAMPLE, "--max-length", "8", "--stride", "9"), "--stride must be at least 1 and below"),
         ((SAMPLE, "--stride", "0"), "--stride must be at least 1 and below"),
         ((SAMPLE, "--tokenizer", "no/such/tokenizer.json"), "--tokenizer no/such/tokenizer.json: "),
@@ -211,3 +216,99 @@ def test_output_keeps_every_token_in_order_and_reads_back_the_same(page, corpus,
     original = [t for _, ts in sentences for t in ts]
     assert [t.partition("-")[2] for _, t in rows] == [t.partition("-")[2] for t in original]
     assert page.preprocess(out.encode(), "y", tokenizer, max_length, scheme) == out
+
+
+@TOOL
+def test_hyphenated_types_and_a_tab_separated_file_convert(tmp_path):
+    wnut = tmp_path / "wnut17.conll"  # WNUT-17's shape: word TAB tag, a tab-only line between sentences
+    wnut.write_bytes(b"Watching\tO\nRick\tB-creative-work\nand\tI-creative-work\nMorty\tI-creative-work\n\t\n"
+                     b"an\tO\niPhone\tB-product\n")
+    status, out, err = run(str(wnut), "--scheme", "iobes")
+    assert (status, err) == (0, "")
+    assert out == ("Watching O\nRick B-creative-work\nand I-creative-work\nMorty E-creative-work\n\n"
+                   "an O\niPhone S-product\n\n")
+
+
+@TOOL
+def test_a_latin1_byte_0x85_stays_inside_its_word(tmp_path):
+    german = tmp_path / "deu.txt"
+    german.write_bytes(b"-DOCSTART- -X- -X- -X- O\n\nSchlu\xdf\x85 Schlu\xdf NN I-NC O\n"
+                       b"K\xf6ln K\xf6ln NE I-NC I-LOC\n")
+    status, out, err = run(str(german), "--encoding", "latin-1")
+    assert (status, err) == (0, "")
+    assert out == "-DOCSTART- O\n\nSchlu\u00df\u0085 O\nK\u00f6ln I-LOC\n\n"
+    # the output, UTF-8 now, reads back the same
+    assert run("-", stdin=out.encode()) == (0, out, "")
+
+
+@TOOL
+def test_a_no_break_space_and_crlf_line_ends(tmp_path):
+    path = tmp_path / "crlf.txt"
+    path.write_bytes("New\u00a0York NNP I-LOC\r\nis VBZ O\r\n".encode())
+    assert run(str(path), "--scheme", "bio2") == (0, "New\u00a0York B-LOC\nis O\n\n", "")
+
+
+@TOOL
+def test_a_cut_bio2_sentence_with_a_stray_inside_tag_stays_bio2():
+    # the reviewer's file: one stray I- in a BIO2 file used to turn the cut sentence into IOB1
+    data = b"Lena B-PER\nOkafor I-PER\nmet O\nQuentin B-PER\nWolfe I-PER\nin O\nRiga I-LOC\n. O\n\nAnna B-PER\nmet O\n"
+    status, out, err = run("-", "--max-length", "10", stdin=data)
+    assert (status, err) == (0, "")
+    assert out == ("Lena B-PER\nOkafor I-PER\n\nmet O\n\nQuentin B-PER\nWolfe I-PER\n\nin O\nRiga B-LOC\n. O\n\n"
+                   "Anna B-PER\nmet O\n\n")
+
+
+@TOOL
+def test_the_scheme_of_cut_pieces_is_guessed_once_for_the_whole_file():
+    # the cut sentence alone has only I- starts (it would look like IOB1); the file's other
+    # sentence has a B- after O, which only BIO2 writes, so its pieces are written in BIO2
+    data = b"Anna B-PER\nmet O\n\nmet O\nLena I-PER\nOkafor I-PER\nin O\nRiga I-LOC\n. O\n"
+    status, out, err = run("-", "--max-length", "10", stdin=data)
+    assert (status, err) == (0, "")
+    assert out == "Anna B-PER\nmet O\n\nmet O\n\nLena B-PER\nOkafor I-PER\nin O\n\nRiga B-LOC\n. O\n\n"
+    # an IOB1 file stays IOB1: its cut sentence keeps the B- between two neighbours of one type
+    iob1 = b"met O\nLena I-PER\nOkafor I-PER\nin O\nRiga I-LOC\nB B-LOC\n. O\n"
+    status, out, _ = run("-", "--max-length", "9", stdin=iob1)
+    assert status == 0 and "Lena I-PER\n" in out and "Riga I-LOC\nB B-LOC\n" in out
+
+
+@TOOL
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-16-le"])
+def test_utf16_and_utf32_input_is_read(tmp_path, encoding):
+    # the encoding check used to crash here (b"-".decode("utf-16") is truncated data)
+    path = tmp_path / "in.txt"
+    path.write_bytes("\ufeff-DOCSTART- O\n\nJürgen I-PER\nMüller I-PER\n".encode(encoding))
+    assert run(str(path), "--encoding", encoding) == (0, "-DOCSTART- O\n\nJürgen I-PER\nMüller I-PER\n\n", "")
+
+
+@TOOL
+def test_utf8_with_a_byte_order_mark_read_as_latin1_is_refused(tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf-DOCSTART- -X- O\n\nJ\xc3\xbcrgen NE I-PER\n")
+    status, out, err = run(str(path), "--encoding", "latin-1")
+    assert (status, out) == (2, "")
+    assert err == (f"error: {path}:1: the line starts with bytes ef bb bf, UTF-8's byte-order mark; "
+                   "expected latin-1 text (read it as utf-8)\n")
+
+
+@TOOL
+def test_files_joined_with_cat_keep_both_document_starts():
+    part = "\ufeff-DOCSTART- -X- O\n\nOslo I-LOC\n\n".encode()
+    status, out, err = run("-", stdin=part + part)
+    assert (status, err) == (0, "")
+    assert out == "-DOCSTART- O\n\nOslo I-LOC\n\n" * 2
+
+
+@TOOL
+def test_an_empty_document_is_dropped():
+    data = b"-DOCSTART- -X- O\n\n-DOCSTART- -X- O\n\nOslo I-LOC\n\n-DOCSTART- -X- O\n"
+    assert run("-", stdin=data) == (0, "-DOCSTART- O\n\nOslo I-LOC\n\n", "")
+
+
+@TOOL
+def test_the_largest_stride_is_accepted():
+    sentence = b"Lena B-PER\nOkafor I-PER\nmet O\nQuentin B-PER\nWolfe I-PER\nin O\nRiga B-LOC\n. O\n"
+    status, out, err = run("-", "--max-length", "12", "--stride", "9", stdin=sentence)
+    assert (status, err) == (0, "")
+    words = [line.split()[0] for line in out.splitlines() if line]
+    assert set(words) == {w.split()[0] for w in sentence.decode().splitlines()}
