@@ -90,6 +90,17 @@ def test_a_warning_on_stderr_fails(tmp_path, environ):
     assert "wrote to stderr" in found and "careful" in found
 
 
+
+def test_blocks_run_as_main_so_a_class_they_define_pickles(tmp_path, environ):
+    """As in a notebook or at a `python` prompt, pickle finds a block's class in `__main__`."""
+    code = (
+        "import pickle\n\n\nclass Point:\n    x = 3\n\n\n"
+        "copy = pickle.loads(pickle.dumps(Point()))\nprint(type(copy).__module__, copy.x)\n"
+    )
+    page = snippet_page(tmp_path, code, "__main__ 3\n")
+    assert problems(page, environ=environ) == ""
+
+
 def test_a_block_that_raises_names_the_page_and_line(tmp_path, environ):
     page = write(tmp_path / "page.md", "# Demo\n\n```python\nx = 1\n```\n\n```python\nraise ValueError('no')\n```\n")
     found = problems(page, environ=environ)

@@ -237,6 +237,9 @@ def _run_page_tests(page: Path, namespace: dict, path: str, modules: list[str]) 
     return plugin.outcomes, report.getvalue()
 
 
+_runner_main: types.ModuleType | None = None  # the runner's `__main__`, while a page owns that name
+
+
 def run_inside(page: Path, path: str, result_file: Path) -> None:
     """Run ``page`` on reading path ``path`` in this interpreter; write the result to ``result_file``."""
     import warnings
@@ -251,7 +254,15 @@ def run_inside(page: Path, path: str, result_file: Path) -> None:
 
     if path in OTHER_FRAMEWORK:
         _uninstall(OTHER_FRAMEWORK[path])
-    namespace = {"__name__": "__main__", "__builtins__": builtins}
+    # The blocks run in a module of their own that *is* `__main__`, as in a notebook's kernel
+    # or at a `python` prompt: a class a block defines pickles by reference to
+    # `__main__.<name>`, which must find it. The runner's own module stays referenced here.
+    global _runner_main
+    _runner_main = sys.modules["__main__"]
+    main = types.ModuleType("__main__")
+    main.__builtins__ = builtins
+    sys.modules["__main__"] = main
+    namespace = main.__dict__
     sys.argv = [""]  # as in an interactive `python`, where a reader pastes the blocks
     # Outside the repository, as the page's notebook runs for a reader: the parent started us
     # in an empty folder, and only the notebook's setup cell makes `snippets` importable.
