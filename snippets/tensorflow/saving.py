@@ -7,7 +7,6 @@ Run it as a program with ``python -m snippets.tensorflow.saving``.
 import os
 import tempfile
 import textwrap
-import warnings
 
 import keras
 import numpy as np
@@ -97,7 +96,7 @@ print(f"TFSMLayer, largest difference from the original: {tfsm_difference:.1e}")
 # --8<-- [start:tflite_convert]
 converter = tf.lite.TFLiteConverter.from_saved_model(export_dir)
 flatbuffer = converter.convert()  # bytes, ready to ship to a device
-print(type(flatbuffer).__name__, f"{len(flatbuffer) / 1000:.0f} kB")
+print(f"a {type(flatbuffer).__name__} object of {len(flatbuffer)} bytes")
 # --8<-- [end:tflite_convert]
 
 # --8<-- [start:litert_export]
@@ -105,40 +104,53 @@ litert_path = os.path.join(folder.name, "digits.tflite")
 model.export(litert_path, format="litert", verbose=False)
 with open(litert_path, "rb") as file:
     exported = file.read()
-print(os.path.basename(litert_path), f"{len(exported) / 1000:.0f} kB")
+print(os.path.basename(litert_path), f"{len(exported)} bytes")
 # --8<-- [end:litert_export]
 
-# --8<-- [start:tflite_run]
+# --8<-- [start:tflite_inspect]
+from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
 # Built-in kernels without default delegates such as XNNPACK (which
 # announces itself on stderr).
-kernels = tf.lite.experimental.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
+kernels = OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
 
+interpreter = Interpreter(
+    model_content=flatbuffer, experimental_op_resolver_type=kernels
+)
+print(interpreter.get_signature_list())
+input_detail = interpreter.get_input_details()[0]
+print("shape:", input_detail["shape"].tolist(),
+      "shape_signature:", input_detail["shape_signature"].tolist())
+# --8<-- [end:tflite_inspect]
 
+# --8<-- [start:tflite_run]
 def run_flatbuffer(content, inputs):
-    """Run a TensorFlow Lite flatbuffer on a batch of inputs."""
-    interpreter = tf.lite.Interpreter(
+    """Run a LiteRT (TensorFlow Lite) flatbuffer on a batch of inputs."""
+    interpreter = Interpreter(
         model_content=content, experimental_op_resolver_type=kernels
     )
-    input_detail = interpreter.get_input_details()[0]
-    output_detail = interpreter.get_output_details()[0]
-    interpreter.resize_tensor_input(input_detail["index"], inputs.shape)
-    interpreter.allocate_tensors()
-    interpreter.set_tensor(input_detail["index"], inputs)
-    interpreter.invoke()
-    return interpreter.get_tensor(output_detail["index"])
+    serve = interpreter.get_signature_runner()  # its only signature
+    return serve(pixels=inputs)["output_0"]  # resizes to the batch, runs
 
 
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter("always")
-    tflite_copy = run_flatbuffer(flatbuffer, x_test)  # the converter's
-    litert_copy = run_flatbuffer(exported, x_test)  # model.export's
-# TF 2.21 warns, for each interpreter, that it is deprecated for LiteRT.
-print([warning.category.__name__ for warning in caught])
-print(" ".join(str(caught[0].message).split()))  # the message, on one line
-
+copies = {
+    "converter": run_flatbuffer(flatbuffer, x_test),
+    "export": run_flatbuffer(exported, x_test),  # model.export's
+}
+tflite_copy, litert_copy = copies.values()
 tflite_difference = float(np.max(np.abs(tflite_copy - reference)))
 litert_difference = float(np.max(np.abs(litert_copy - reference)))
-print(tflite_copy.shape, "largest differences from the original:")
-print(f"converter {tflite_difference:.1e}, export {litert_difference:.1e}")
+between = float(np.max(np.abs(litert_copy - tflite_copy)))
+print(tflite_copy.shape, "largest differences:")
+print(f"converter vs original: {tflite_difference:.1e}")
+print(f"export vs original:    {litert_difference:.1e}")
+print(f"converter vs export:   {between:.1e}")
+same_class = {
+    name: int(np.sum(copy.argmax(1) == reference.argmax(1)))
+    for name, copy in copies.items()
+}
+print("same predicted digit as the original:", ", ".join(
+    f"{name} {count} of {len(x_test)}" for name, count in same_class.items()
+))
 folder.cleanup()
 # --8<-- [end:tflite_run]

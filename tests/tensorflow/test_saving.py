@@ -2,8 +2,10 @@
 
 The page's outputs pin the `.keras` copy's largest difference (0.0e+00), the optimizer's
 step counter, the SavedModel, TFSMLayer and TFLite copies' largest differences, the
-flatbuffers' sizes, the error `load_model` raises for a SavedModel folder, and the warnings
-recorded; the tolerances are here.
+flatbuffers' sizes, their signature and input shapes, and the error `load_model` raises for
+a SavedModel folder; the tolerances are here, with the checks that LiteRT's interpreter warns
+of nothing while TensorFlow's deprecated `tf.lite.Interpreter` warns, that the default
+path with XNNPACK agrees too, and what `model.export(format="litert")` does differently.
 """
 
 import os
@@ -41,17 +43,67 @@ def test_tfsm_layer_is_a_new_layer_without_the_original_layers(page):
     assert not hasattr(page.served_layer, "layers")
 
 
-def test_the_deprecation_notice_names_litert(page):
-    assert "ai_edge_litert" in str(page.caught[0].message)
+def test_litert_interpreter_warns_of_nothing_and_tf_lite_interpreter_is_deprecated(page):
+    import warnings
+
+    import tensorflow as tf
+
+    with warnings.catch_warnings(record=True) as litert_warnings:
+        warnings.simplefilter("always")
+        page.Interpreter(model_content=page.flatbuffer, experimental_op_resolver_type=page.kernels)
+    assert litert_warnings == []
+    with warnings.catch_warnings(record=True) as tf_warnings:
+        warnings.simplefilter("always")
+        tf.lite.Interpreter(
+            model_content=page.flatbuffer,
+            experimental_op_resolver_type=tf.lite.experimental.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
+        )
+    [notice] = tf_warnings
+    assert issubclass(notice.category, UserWarning)
+    assert "deprecated" in str(notice.message) and "ai_edge_litert" in str(notice.message)
 
 
-def test_tflite_copy_predicts_the_same_classes(page):
+def test_litert_resolver_enum_has_tensorflows_members(page):
+    import tensorflow as tf
+
+    ours = {member.name: member.value for member in page.OpResolverType}
+    theirs = {member.name: member.value for member in tf.lite.experimental.OpResolverType}
+    assert ours == theirs
+    assert page.OpResolverType is not tf.lite.experimental.OpResolverType  # two classes
+
+
+def test_flatbuffer_input_is_allocated_for_one_example_and_the_runner_resizes(page):
+    assert page.input_detail["shape"].tolist() == [1, 64]
+    assert page.input_detail["shape_signature"].tolist() == [-1, 64]
+    assert page.interpreter.get_signature_list() == {"serving_default": {"inputs": ["pixels"], "outputs": ["output_0"]}}
+    assert "get_signature_runner()" in page.Interpreter.get_input_details.__doc__  # the recommendation
+
+
+def test_default_delegates_agree_too(page):
+    # XNNPACK, the default delegate on a CPU, writes a line to stderr: pytest captures it here.
+    for content in (page.flatbuffer, page.exported):
+        interpreter = page.Interpreter(model_content=content)
+        xnnpack_copy = interpreter.get_signature_runner()(pixels=page.x_test)["output_0"]
+        assert np.max(np.abs(xnnpack_copy - page.reference)) <= 1e-5
+        assert np.array_equal(xnnpack_copy.argmax(1), page.reference.argmax(1))
+
+
+def test_litert_export_differs_from_the_plain_converter_as_the_page_says(page):
+    import inspect
+
+    from keras.src.export import litert
+
+    source = inspect.getsource(litert.LiteRTExporter._convert_to_tflite)
+    assert "training=False" in source and "SELECT_TF_OPS" in source
+    assert "experimental_enable_resource_variables = True" in source
+    assert page.flatbuffer != page.exported and abs(len(page.flatbuffer) - len(page.exported)) < 100
+
+
+def test_both_flatbuffers_predict_the_same_classes(page):
     assert np.array_equal(page.tflite_copy.argmax(1), page.reference.argmax(1))
-
-
-def test_the_recorded_warning_is_the_interpreter_deprecation_notice(page):
-    assert issubclass(page.caught[0].category, UserWarning)
-    assert "deprecated" in str(page.caught[0].message)
+    assert np.array_equal(page.litert_copy.argmax(1), page.reference.argmax(1))
+    assert page.same_class == {"converter": len(page.x_test), "export": len(page.x_test)}
+    assert page.between <= 1e-6  # "the same numbers"
 
 
 def test_temporary_files_are_gone(page):
