@@ -141,15 +141,27 @@ def encode_words(words, tokenizer):
     return encoding
 
 
-def align_labels(word_ids, word_labels, every_subword: bool = False):
+def inside(tag: str) -> str:
+    """The tag of a subword that continues its word: B-X becomes I-X, as
+    the entity began on the word's first subword; other tags stay."""
+    return "I-" + tag.removeprefix("B-") if tag.startswith("B-") else tag
+
+
+def align_labels(word_ids, word_labels, every_subword: bool = False,
+                 continuation=None):
     """One label per subword: the word's label on its first subword, and
-    IGNORE on special tokens and (unless every_subword) on the rest."""
+    IGNORE on special tokens. The word's other subwords get IGNORE, or with
+    every_subword the word's label, passed through ``continuation`` if
+    given (``inside`` for Hugging Face's B- to I- rule)."""
     labels, previous = [], None
     for word in word_ids:
         if word is None:
             labels.append(IGNORE)
-        elif word != previous or every_subword:
+        elif word != previous:
             labels.append(word_labels[word])
+        elif every_subword:
+            label = word_labels[word]
+            labels.append(continuation(label) if continuation else label)
         else:
             labels.append(IGNORE)
         previous = word
@@ -273,6 +285,21 @@ def merge_windows(pieces, piece_values, length: int):
 
 
 if __name__ == "__main__":
+    # --8<-- [start:show_trainer]
+    from tokenizers import trainers
+
+    texts = [" ".join(s.tokens) for s in read_conll(CORPUS / "train.txt")]
+    vocabularies = set()
+    for _ in range(5):
+        library = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+        library.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+        trainer = trainers.WordPieceTrainer(
+            vocab_size=400, special_tokens=SPECIALS, show_progress=False)
+        library.train_from_iterator(texts, trainer)
+        vocabularies.add(tuple(sorted(library.get_vocab().items())))
+    print(f"5 trainings, {len(vocabularies)} different vocabularies")
+    # --8<-- [end:show_trainer]
+
     # --8<-- [start:show_vocab]
     tokenizer = load_tokenizer()
     print(tokenizer.get_vocab_size(), "subwords")
@@ -291,9 +318,20 @@ if __name__ == "__main__":
     tags = ["B-PER", "I-PER", "O", "B-ORG", "I-ORG", "O"]
     first = align_labels(encoding.word_ids, tags)
     every = align_labels(encoding.word_ids, tags, every_subword=True)
-    for token, a, b in zip(encoding.tokens, first, every, strict=True):
-        print(f"{token:10} {a!s:6} {b}")
+    hf = align_labels(encoding.word_ids, tags, every_subword=True,
+                      continuation=inside)
+    print(f"{'subword':10} {'first':6} {'every':6} every, B- to I-")
+    for token, a, b, c in zip(encoding.tokens, first, every, hf, strict=True):
+        print(f"{token:10} {a!s:6} {b!s:6} {c}")
     # --8<-- [end:show_align]
+
+    # --8<-- [start:show_read]
+    for name, labels in (("every", every), ("every, B- to I-", hf)):
+        as_tags = ["O" if label == IGNORE else label for label in labels]
+        found = [f"{kind}[{' '.join(encoding.tokens[start:end])}]"
+                 for kind, start, end in spans(as_tags)]
+        print(f"{name}: {len(found)} entities:", " ".join(found))
+    # --8<-- [end:show_read]
 
     # --8<-- [start:show_back]
     predicted = [t if t != IGNORE else "?" for t in first]

@@ -205,3 +205,47 @@ def test_windows_cover_every_word_and_merge_back_to_one_value_each(page, sentenc
 def test_merge_windows_refuses_a_word_in_no_window(page):
     with pytest.raises(ValueError, match="word 2 is in no window"):
         page.merge_windows([(0, 2)], [["a", "b"]], 3)
+
+
+def test_inside_turns_only_b_into_i(page):
+    assert [page.inside(t) for t in ["B-PER", "I-PER", "O", "B-creative-work"]] == [
+        "I-PER",
+        "I-PER",
+        "O",
+        "I-creative-work",
+    ]
+
+
+def test_five_library_trainings_gave_five_vocabularies(page):
+    assert len(page.vocabularies) == 5
+    assert all(len(dict(v)) == 400 for v in page.vocabularies)
+
+
+@FAST
+@given(sentence=tagged())
+def test_every_piece_labels_with_b_to_i_hold_the_words_entities(page, sentence):
+    words, tags = sentence
+    encoding = page.encode_words(words, page.tokenizer)
+    labels = page.align_labels(encoding.word_ids, tags, every_subword=True, continuation=page.inside)
+    as_tags = ["O" if label == page.IGNORE else label for label in labels]
+    assert page.convert(as_tags, "bio2") == as_tags  # valid BIO2 over the pieces
+    first = {}  # piece position -> word, for the first piece of each word
+    for position, word in enumerate(encoding.word_ids):
+        if word is not None and word not in first.values():
+            first[position] = word
+    ends = {position: word for position, word in enumerate(encoding.word_ids) if word is not None}
+    pieces = [(kind, first[start], ends[end - 1] + 1) for kind, start, end in page.spans(as_tags)]
+    assert pieces == page.spans(tags)
+    assert page.words_from_subwords(encoding.word_ids, labels, len(words)) == tags
+
+
+def test_continuation_also_maps_label_ids(page):
+    labels = ["O", "B-PER", "I-PER"]
+    word_ids = [None, 0, 0, 1, None]
+
+    def to_inside(i):
+        return labels.index(page.inside(labels[i]))
+
+    assert page.align_labels(word_ids, [1, 0], every_subword=True, continuation=to_inside) == [-100, 1, 2, 0, -100]
+    assert page.align_labels(word_ids, [1, 0], every_subword=True) == [-100, 1, 1, 0, -100]
+    assert page.align_labels(word_ids, [1, 0]) == [-100, 1, -100, 0, -100]
