@@ -108,21 +108,26 @@ optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
 # ## Training
 #
 # A few epochs over mini-batches of 32 pieces, padded by `collate`, whose
-# mask gives each row's length. The pieces are sorted by length before they
-# are cut into batches, so that the pieces of a batch are about as long as
-# each other. A packed LSTM takes one step per position of the batch's
-# longest row, each step over the rows that are still that long (the
+# mask gives each row's length. A packed LSTM takes one step per position of
+# the batch's longest row, each step over the rows that are still that long
+# (the
 # [`batch_sizes`](https://docs.pytorch.org/docs/stable/generated/torch.nn.utils.rnn.PackedSequence.html)
-# of the `PackedSequence`); in batches of similar lengths, few of its steps
-# are left with only a few rows. The batches are made once and visited in a
-# new random order each epoch.
+# of the `PackedSequence`), so a batch of pieces of similar lengths wastes
+# few steps on rows that have already ended. Each epoch therefore shuffles
+# the pieces, then sorts them by length in buckets of 4 subwords (the sort
+# is stable, so the order within a bucket stays random), cuts the result
+# into batches and visits the batches in a random order: every epoch gets
+# new batches, as with a plain shuffle, but of similar lengths.
 
 # %%
-train = sorted(encoded["train"], key=lambda example: len(example[0]))
-batches = [collate(train[i : i + 32]) for i in range(0, len(train), 32)]
+train = encoded["train"]
 order = torch.Generator().manual_seed(0)
 losses = []
 for _epoch in range(3):
+    shuffled = [train[i] for i in torch.randperm(len(train), generator=order)]
+    shuffled.sort(key=lambda example: len(example[0]) // 4)
+    batches = [collate(shuffled[i : i + 32])
+               for i in range(0, len(shuffled), 32)]
     for b in torch.randperm(len(batches), generator=order).tolist():
         ids, labels, mask = batches[b]
         logits = model(ids, lengths=mask.sum(dim=1))
@@ -176,7 +181,7 @@ for name, (precision, recall, f1) in torch_scores.items():
 
 seen, new = torch_scores["test"], torch_scores["test-new"]
 assert seen[2] >= 0.90 and min(seen[:2]) >= 0.85, seen
-assert 0.20 <= new[2] <= 0.50, new  # far lower: the prose below says so
+assert 0.12 <= new[2] <= 0.50, new  # far lower: the prose below says so
 
 # %% [markdown]
 # On new names in familiar sentences the tagger scores high. On sentences
@@ -216,7 +221,7 @@ for n in (1, 17):
 assert unseen >= 0.95 * false_names.total(), false_names
 assert len(wrong_type) >= len(true) / 4, (len(wrong_type), len(true))
 rain, prize = guessed[1], guessed[17]  # the two sentences printed above
-assert rain[3] != "O" and prize[1] != "O"  # match, prize
+assert rain[0] != "O" and prize[1] != "O"  # Rain, prize
 # a type, and not the right one: Linvi and Gaden are places, Gasa a person
 assert all(tag[2:] not in ("", "LOC") for tag in (rain[5], rain[7])), rain
 assert prize[4][2:] not in ("", "PER"), prize
@@ -231,7 +236,7 @@ assert prize[4][2:] not in ("", "PER"), prize
 # names. In short, the tagger has learnt the templates' context words, and
 # new sentences do not have them. The types suffer too: with
 # context words it has never seen, the tagger has little to tell a place
-# from a person or an organisation. In the two sentences above, `match` and
+# from a person or an organisation. In the two sentences above, `Rain` and
 # `prize` are taken for names, and the places Linvi and Gaden and the
 # person Gasa get a wrong type.
 
@@ -263,13 +268,13 @@ print(" ".join(f"{c:.2f}" for c in backward))
 effect = {}
 for name in ("test", "test-new"):
     sentences = [s.tokens for s in splits[name]]
-    width = max(len(encode_words(w, tokenizer).ids) for w in sentences)
+    longest = max(len(encode_words(w, tokenizer).ids) for w in sentences)
     unpacked = predict(sentences, pack=False)
     changed = sum(a != b for tags, other in zip(predictions[name], unpacked,
                                                 strict=True)
                   for a, b in zip(tags, other, strict=True))
     f1 = entity_scores([s.tags for s in splits[name]], unpacked)[2]
-    print(f"{name:8}  padded to {width}: F1 {torch_scores[name][2]:.2f} "
+    print(f"{name:8}  padded to {longest}: F1 {torch_scores[name][2]:.2f} "
           f"packed, {f1:.2f} with the padding read; {changed} of "
           f"{sum(map(len, sentences))} words tagged differently")
     effect[name] = changed, f1 - torch_scores[name][2]
@@ -287,8 +292,11 @@ assert predict([words]) == predictions["test"][:1]  # alone, and in a batch
 # backward direction made of the padding fades while it reads real
 # subwords. A sentence's tags would then depend on how much padding its
 # batch needs, that is, on the longest sentence that happens to share its
-# batch. Here the damage is small: on `test` almost no tag changes, and on
-# `test-new`, padded further, more tags change but F1 only a little. Training
+# batch. On `test` almost no tag changes; on `test-new`, padded further,
+# more tags change and F1 moves by a few hundredths, in either direction
+# depending on the run. One training run cannot tell a change of that size
+# from chance, so the case for packing is not a better score: it is that a
+# sentence's tags must not depend on the batch it happens to be in. Training
 # has the same problem without packing: every batch is padded to its own
 # longest piece, so the backward direction would learn from states that
 # depend on the batch, while a sentence tagged alone has no padding at all.
@@ -318,14 +326,14 @@ import keras
 from snippets.ner.batching import pad_batch
 
 keras.utils.set_random_seed(0)
-ids, labels, _mask = pad_batch(encoded["train"])
+train_ids, train_labels, _mask = pad_batch(encoded["train"])
 
-width = 64
+units = 64  # as in the PyTorch model
 inputs = keras.Input(shape=(None,), dtype="int32")
-x = keras.layers.Embedding(tokenizer.get_vocab_size(), width,
+x = keras.layers.Embedding(tokenizer.get_vocab_size(), units,
                            mask_zero=True)(inputs)
 x = keras.layers.Bidirectional(
-    keras.layers.LSTM(width, return_sequences=True))(x)
+    keras.layers.LSTM(units, return_sequences=True))(x)
 outputs = keras.layers.Dense(len(LABELS))(x)
 keras_model = keras.Model(inputs, outputs)
 keras_model.compile(
@@ -333,7 +341,8 @@ keras_model.compile(
     loss=keras.losses.SparseCategoricalCrossentropy(
         from_logits=True, ignore_class=-100),
 )
-history = keras_model.fit(ids, labels, batch_size=32, epochs=3, verbose=0)
+history = keras_model.fit(train_ids, train_labels, batch_size=32, epochs=3,
+                          verbose=0)
 print(f"{len(history.history['loss'])} epochs, "
       f"{keras_model.count_params()} parameters")
 
@@ -341,17 +350,17 @@ print(f"{len(history.history['loss'])} epochs, "
 # Both losses on the scores of the Keras model for eight training pieces:
 
 # %%
-scores = keras_model.predict(ids[:8], verbose=0)
-keras_loss = keras_model.loss(labels[:8], scores)
+scores = keras_model.predict(train_ids[:8], verbose=0)
+keras_loss = keras_model.loss(train_labels[:8], scores)
 torch_loss = loss_fn(torch.from_numpy(scores).reshape(-1, len(LABELS)),
-                     torch.from_numpy(labels[:8]).reshape(-1))
+                     torch.from_numpy(train_labels[:8]).reshape(-1))
 print(f"Keras {float(keras_loss):.4f} PyTorch {float(torch_loss):.4f}")
 assert abs(float(keras_loss) - float(torch_loss)) < 1e-4
 
 # %% [markdown]
 # Prediction works on a batch of sentences at once: `pad_sequences` pads the
 # subword ids with zeros, the mask keeps the padding out of the LSTM (the
-# cell checks it on the sentence of the packing test), and
+# cell checks it on the first sentence of `test`), and
 # each row is cut back to its own length before `words_from_subwords` picks
 # the first-subword prediction of every word. The scores come from the same
 # `entity_scores` as before.
@@ -381,10 +390,10 @@ assert seen[2] >= 0.90 and min(seen[:2]) >= 0.85, seen
 assert 0.12 <= new[2] <= 0.50, new
 
 # the mask at work: padding after a sentence changes none of its scores
-row = np.array([encode_words(words, tokenizer).ids])
-alone = keras_model(row).numpy()
+row = np.array([encode_words(splits["test"][0].tokens, tokenizer).ids])
+by_itself = keras_model(row).numpy()
 after = keras_model(np.pad(row, ((0, 0), (0, 10)))).numpy()[:, : row.shape[1]]
-assert np.abs(after - alone).max() < 1e-5
+assert np.abs(after - by_itself).max() < 1e-5
 
 # %% [markdown]
 # The Keras tagger shows the same gap: a high F1 on new names in seen
@@ -405,9 +414,9 @@ assert np.abs(after - alone).max() < 1e-5
 #   and both average over the labelled subwords only, as the cell above
 #   shows.
 # - **Training loop.** PyTorch spells out the loop (forward, loss, backward,
-#   step) over batches made once from pieces sorted by length; Keras hides
-#   it in `compile` and `fit`, which also shuffle the pieces and batch them
-#   anew each epoch.
+#   step) and makes new batches of similar lengths each epoch; Keras hides
+#   it in `compile` and `fit`, which shuffle the pieces and batch them anew
+#   each epoch, whatever their lengths.
 # - **Logits.** Both output layers give raw scores: PyTorch's loss expects
 #   them, and Keras is told so with `from_logits=True`.
 
@@ -438,6 +447,18 @@ for words, tags in zip(sentences, keras_predict(sentences), strict=True):
     print(" ".join(f"{w}/{t}" for w, t in zip(words, tags, strict=True)))
 
 assert tags[:5] == ["O", "O", "B-LOC", "O", "B-LOC"], tags
+
+# %% [markdown]
+# Each word gets the label that scores highest at its first subword,
+# chosen on its own, so nothing keeps a tagger from printing a sequence that
+# BIO2 forbids: an `I-` after an `O`, or after a tag of another type. With
+# its default, lenient reading, `entity_scores` takes such an `I-` as the
+# start of an entity, as `conlleval` does (see
+# [Strict scoring](schemes.md#strict-scoring)): `Ayesha/O Mbeki/I-PER` counts
+# as the one-word person `Mbeki`, a boundary error. Decoding that allows
+# only valid transitions from one tag to the next, or a conditional random
+# field (CRF) layer, which scores whole tag sequences, rules such sequences
+# out.
 
 # %% [markdown]
 # ## The loss curve

@@ -2,7 +2,7 @@
 
 The code of docs/ner/model.md. ``python -m snippets.ner.model`` runs the
 page: the shared sections, then the TensorFlow ones, then the PyTorch ones
-(it trains both models, each within seconds on a CPU).
+(it trains both models, each in under half a minute on a CPU).
 """
 
 # --8<-- [start:data]
@@ -30,18 +30,24 @@ print(output[: output.index("\n\n")].replace("\n", " | "))
 # --8<-- [start:encode]
 from snippets.ner.schemes import entity_scores
 
-# the label list of the batching page: the classes the model predicts
+# the label list of the batching page, the classes the model predicts;
+# written out, as snippets.ner.batching imports torch
 LABELS = ["O", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
           "B-ORG", "I-ORG", "B-PER", "I-PER"]
 encodings = [encode_words(piece.tokens, tokenizer) for piece in pieces]
 labels = [align_labels(encoding.word_ids, [LABELS.index(t) for t in p.tags])
           for encoding, p in zip(encodings, pieces, strict=True)]
+print(" ".join(f"{token}:{label}" for token, label
+               in zip(encodings[0].tokens, labels[0], strict=True)))
 
 test = read_conll(CORPUS / "test.txt")  # new names, seen templates
 test_new = read_conll(CORPUS / "test-new.txt")  # new names and templates
 gold = [sentence.tags for sentence in test]
-all_o = [["O"] * len(sentence.tokens) for sentence in test]
-print(f"every word O: test F1 {entity_scores(gold, all_o)[2]:.2f}")
+for name, sentences in (("train", pieces), ("test", test),
+                        ("test-new", test_new)):
+    longest = max(len(encode_words(s.tokens, tokenizer).ids)
+                  for s in sentences)
+    print(f"{name:8}  longest: {longest} subwords")
 # --8<-- [end:encode]
 
 
@@ -64,8 +70,10 @@ class PositionEmbedding(keras.layers.Layer):
 
 
 ids = keras.Input(shape=(None,), dtype="int32")
-# attend to real subwords only: shape (batch, 1 query row, keys)
-attention_mask = keras.ops.not_equal(ids, 0)[:, None, :]
+real = keras.ops.not_equal(ids, 0)  # False at the [PAD] id 0
+# shape (batch, queries, keys): every query attends to real subwords only
+attention_mask = keras.ops.logical_and(keras.ops.ones_like(real)[:, :, None],
+                                       real[:, None, :])
 x = keras.layers.Embedding(tokenizer.get_vocab_size(), WIDTH)(ids)
 x = PositionEmbedding(MAX_LENGTH, WIDTH)(x)
 x = keras.layers.LayerNormalization(epsilon=1e-12)(x)
@@ -78,6 +86,15 @@ for _ in range(2):  # two encoder layers, normalised after each step
         x + keras.layers.Dense(WIDTH)(hidden))
 tagger = keras.Model(ids, keras.layers.Dense(len(LABELS))(x))
 print(f"{tagger.count_params():,} parameters")
+
+# a sentence alone, and followed by 20 [PAD] ids: its scores must not move
+sentence = encodings[4].ids
+alone = tagger.predict(keras.ops.convert_to_tensor([sentence]), verbose=0)
+padded = tagger.predict(keras.ops.convert_to_tensor([sentence + [0] * 20]),
+                        verbose=0)
+change = abs(padded[0, : len(sentence)] - alone[0]).max()
+print(f"{len(sentence)} subwords, then 20 [PAD]: largest change of a score "
+      f"{change:.5f}, largest score {abs(alone).max():.2f}")
 # --8<-- [end:tf_model]
 
 
@@ -85,6 +102,8 @@ print(f"{tagger.count_params():,} parameters")
 def keras_predict(sentences):
     """Tags per word: one padded batch, each word's first-subword label."""
     encoded = [encode_words(s.tokens, tokenizer) for s in sentences]
+    if max(len(e.ids) for e in encoded) > MAX_LENGTH:  # no position for it
+        raise ValueError(f"a sentence has over {MAX_LENGTH} subwords")
     batch = keras.utils.pad_sequences([e.ids for e in encoded],
                                       padding="post")
     best = tagger.predict(batch, verbose=0).argmax(axis=-1)
@@ -104,13 +123,15 @@ tagger.compile(
     loss=keras.losses.SparseCategoricalCrossentropy(
         from_logits=True, ignore_class=-100),
 )
-tagger.fit(train_ids, train_labels, batch_size=32, epochs=3, verbose=0)
+tagger.fit(train_ids, train_labels, batch_size=32, epochs=6, verbose=0)
 print(f"{int(tagger.optimizer.iterations)} steps")
 scores = {}
 for name, sentences in (("test", test), ("test-new", test_new)):
     predicted = keras_predict(sentences)
-    scores[name] = entity_scores([s.tags for s in sentences], predicted)[2]
-    print(f"{name:8}  F1 {scores[name]:.2f}")
+    scores[name] = entity_scores([s.tags for s in sentences], predicted)
+    precision, recall, f1 = scores[name]
+    print(f"{name:8}  precision {precision:.2f}  recall {recall:.2f}  "
+          f"F1 {f1:.2f}")
 # --8<-- [end:tf_train]
 
 
@@ -131,10 +152,12 @@ hf_tokenizer = PreTrainedTokenizerFast(tokenizer_object=tokenizer,
                                        pad_token="[PAD]")
 batch = hf_tokenizer([piece.tokens for piece in pieces],
                      is_split_into_words=True)
-mismatches = sum(batch.word_ids(n) != encoding.word_ids
-                 for n, encoding in enumerate(encodings))
-print(f"word_ids() differs from the section's alignment in {mismatches} "
-      f"of {len(pieces)} pieces")
+other_ids = sum(batch["input_ids"][n] != encoding.ids
+                for n, encoding in enumerate(encodings))
+other_words = sum(batch.word_ids(n) != encoding.word_ids
+                  for n, encoding in enumerate(encodings))
+print(f"of {len(pieces)} pieces, {other_ids} get other ids than from "
+      f"encode_words, {other_words} other word_ids()")
 print(batch.tokens(1))
 print(batch.word_ids(1))
 # --8<-- [end:torch_tokenizer]
@@ -158,7 +181,7 @@ for key, rows in example.items():
 
 # --8<-- [start:torch_model]
 config = BertConfig(
-    vocab_size=hf_tokenizer.vocab_size,
+    vocab_size=len(hf_tokenizer),  # every id the tokenizer can give
     hidden_size=32,
     num_hidden_layers=2,
     num_attention_heads=2,
@@ -170,7 +193,7 @@ config = BertConfig(
     id2label=dict(enumerate(LABELS)),
     label2id={label: i for i, label in enumerate(LABELS)},
 )
-torch.manual_seed(0)
+transformers.set_seed(0)  # Python's, NumPy's and torch's generators
 model = BertForTokenClassification(config)  # random weights
 print(f"{model.num_parameters():,} parameters")
 # --8<-- [end:torch_model]
@@ -185,6 +208,8 @@ def predict(sentences):
     encoded = hf_tokenizer([s.tokens for s in sentences],
                            is_split_into_words=True, padding=True,
                            return_tensors="pt")
+    if encoded["input_ids"].shape[1] > MAX_LENGTH:  # no position for it
+        raise ValueError(f"a sentence has over {MAX_LENGTH} subwords")
     model.eval()
     with torch.no_grad():
         best = model(**encoded).logits.argmax(dim=-1).tolist()
@@ -213,8 +238,10 @@ print(f"{steps} steps")
 scores = {}
 for name, sentences in (("test", test), ("test-new", test_new)):
     predicted = predict(sentences)
-    scores[name] = entity_scores([s.tags for s in sentences], predicted)[2]
-    print(f"{name:8}  F1 {scores[name]:.2f}")
+    scores[name] = entity_scores([s.tags for s in sentences], predicted)
+    precision, recall, f1 = scores[name]
+    print(f"{name:8}  precision {precision:.2f}  recall {recall:.2f}  "
+          f"F1 {f1:.2f}")
 # --8<-- [end:torch_train]
 
 
@@ -239,9 +266,16 @@ print(reloaded.config.id2label[7], f"max difference {difference.max():.1e}")
 # --8<-- [start:torch_pretrained]
 encoder = folder.with_name("encoder-only")
 model.bert.save_pretrained(encoder)  # the encoder, no tagging head
+# without label names, a configuration names the labels LABEL_0, LABEL_1...
+print("default name of label 7:", BertConfig(num_labels=9).id2label[7])
+verbosity = transformers.utils.logging.get_verbosity()
 transformers.utils.logging.set_verbosity_error()  # report: printed below
 fresh, info = BertForTokenClassification.from_pretrained(
-    encoder, num_labels=len(LABELS), output_loading_info=True)
+    encoder, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
+    label2id={label: i for i, label in enumerate(LABELS)},
+    output_loading_info=True)
+transformers.utils.logging.set_verbosity(verbosity)  # warnings again
+print("labels:", " ".join(fresh.config.id2label.values()))
 print("new, untrained:", sorted(info["missing_keys"]))
 difference = max((a - b).abs().max() for a, b in zip(
     fresh.bert.parameters(), model.bert.parameters(), strict=True))

@@ -312,6 +312,9 @@ if __name__ == "__main__":
     encoding = tokenizer.encode(words, is_pretokenized=True)
     print(encoding.tokens)
     print(encoding.word_ids)
+    train = read_conll(CORPUS / "train.txt")
+    seen = Counter(word for sentence in train for word in sentence.tokens)
+    print("times in train.txt:", {word: seen[word] for word in words})
     # --8<-- [end:show_encode]
 
     # --8<-- [start:show_align]
