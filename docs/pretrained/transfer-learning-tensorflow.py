@@ -26,7 +26,8 @@
 # output layer, and the pretrained layers fine-tuned. The winner on this small problem is
 # not the one you may expect, and finding out why is part of the tutorial. A second
 # round then moves the digits around in a larger frame and keeps only five labels of
-# each, and there the transfer wins.
+# each: there the transfer beats the network trained from scratch, but a cheaper trick,
+# moving the 25 training digits around, beats them both.
 #
 # This is the TensorFlow version, with Keras on the TensorFlow backend. The
 # [PyTorch version](../transfer-learning-pytorch/) follows the same protocol (the same
@@ -40,7 +41,7 @@
 # - the vocabulary of transfer learning: a pretrained *base*, a new *head*, *freezing*
 #   and *fine-tuning*;
 # - how to freeze layers in Keras with `trainable`, and why a change of `trainable`
-#   counts only from the next `compile`;
+#   needs a new `compile` before the next `fit`;
 # - what `trainable = False` does to a `BatchNormalization` layer, and why the
 #   `training=False` that Keras's own guide recommends does not hold during `fit` in
 #   Keras 3.15.1;
@@ -48,7 +49,9 @@
 #   all: against a network trained from scratch and against random features;
 # - when transfer helps: when the source task teaches something that the few target
 #   labels cannot, which easy, centred digits did not need and digits placed anywhere
-#   in a larger frame did.
+#   in a larger frame did;
+# - why a transfer must also be compared with the strongest cheap alternative, here
+#   *data augmentation*, before you keep it.
 #
 # **What you need first**
 #
@@ -370,8 +373,10 @@ scratch_test = accuracy(scratch, x_test, y_test)
 print(
     f"from scratch: validation accuracy after "
     f"{len(scratch_curves['val_accuracy'])} epochs "
-    f"{scratch_curves['val_accuracy'][-1]:.3f}, test accuracy {scratch_test:.3f}"
+    f"{scratch_curves['val_accuracy'][-1]:.3f}, "
+    f"test accuracy {scratch_test:.3f}"
 )
+assert 1.0 in scratch_curves["accuracy"], "never fitted all 50 images"
 all_right = scratch_curves["accuracy"].index(1.0)
 print(
     f"training accuracy first 1.000 after epoch {all_right + 1}, "
@@ -392,9 +397,9 @@ print(
 #
 # Two details decide whether freezing does what you mean:
 #
-# 1. **`trainable` counts from the next `compile`.** `fit` builds its training step
-#    once, with the list of trainable weights of that moment, and keeps it until
-#    `compile` throws it away
+# 1. **`trainable` takes effect at the first `fit` after a `compile`.** That `fit`
+#    builds the training step, with the list of trainable weights of that moment, and
+#    keeps it until `compile` throws it away
 #    ([source](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/trainers/trainer.py#L216-L225));
 #    Keras's documentation of `compile` says to call it again after changing
 #    `trainable`
@@ -518,11 +523,20 @@ for trainable in (True, False):
 # mode: it normalised with its moving averages, (5 − 0.05) / √(0.99 + 0.001) ≈ 4.97,
 # and left them as they were. So the fine-tuning below takes the first way.
 #
+# Keeping the batch-normalisation layers frozen is a safe default, not a law. Here the
+# target images are digits like the source's and every batch holds all the target's
+# training images, so letting the layers adapt their statistics to the target may
+# help; an exercise at the end tries it.
+#
 # That way has a side effect in Keras: `trainable = False` also freezes the layers'
 # scale and shift, `gamma` and `beta`, so fine-tuning trains the two convolutions and
 # the head. (PyTorch separates the two switches, so the PyTorch version trains `gamma`
 # and `beta` while the layers stay in evaluation mode.) As always after changing
-# `trainable`, the model is compiled again, which also gives it a fresh Adam.
+# `trainable`, the model is compiled again, and with a fresh Adam, which is needed: an
+# optimizer sets up its state for the weights it first updates and raises
+# `ValueError: Unknown variable` when handed others, such as the unfrozen kernels
+# ([source](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/optimizers/base_optimizer.py#L499-L503),
+# [check](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/optimizers/base_optimizer.py#L405-L413)).
 # `unfreeze_except_batch_norm` does both steps of unfreezing, for reuse later.
 
 
@@ -564,7 +578,9 @@ assert all(
 # ## The results
 #
 # Each contestant's accuracy on its 50 training images, and on the validation and test
-# images after its last epoch:
+# images after its last epoch. These numbers, like all in this tutorial, depend a
+# little on the CPU and on the number of threads that TensorFlow uses (this site's
+# build runs one), so your run can differ by a point or two:
 
 # %%
 results = {
@@ -584,9 +600,11 @@ results = {
         fine_tune_test,
     ),
 }
-print(f"{'contestant':<24}{'train (50)':>12}{'val (423)':>11}{'test (423)':>12}")
+header = ("contestant", "train (50)", "val (423)", "test (423)")
+print(f"{header[0]:<24}{header[1]:>12}{header[2]:>11}{header[3]:>12}")
 for name, (train, val, test) in results.items():
     print(f"{name:<24}{train:>12.3f}{val:>11.3f}{test:>12.3f}")
+assert scratch_test > 0.85 and frozen_test > 0.5
 assert scratch_test > frozen_test + 0.1
 assert scratch_test > fine_tune_test + 0.05
 assert fine_tune_test > frozen_test + 0.03
@@ -630,7 +648,10 @@ plt.show()
 # accuracy in inference mode, with the moving averages; those started at mean 0 and
 # variance 1 and need a few dozen steps to catch up with weights that change fast. Once
 # they have, the scratch network overtakes everything. Fine-tuning lifts the transfer
-# some of the way.
+# some of the way, after a dip at its start: a fresh Adam's first steps move every
+# weight by about the learning rate, whatever the size of its gradient, because its
+# running averages of the gradient and of its square start from nothing, and that
+# jolts the pretrained kernels before they settle.
 #
 # ## Why did the transfer lose?
 #
@@ -654,14 +675,19 @@ compile_model(control, 0.1)
 control_curves = fit(control, FROZEN_EPOCHS)
 control_test = accuracy(control, x_test, y_test)
 print(
-    f"frozen base + new head, test accuracy: pretrained base {frozen_test:.3f}, "
+    "frozen base + new head, test accuracy: "
+    f"pretrained base {frozen_test:.3f}, "
     f"untrained base {control_test:.3f}"
 )
-assert frozen_test < control_test + 0.05
+assert control_test > 0.4 and frozen_test < control_test + 0.05
 
 # %% [markdown]
-# The base pretrained on the digits 0 to 4 gave the new head features no better than
-# those of a base that never trained. For a frozen head, nothing useful carried over.
+# With this seed, the base pretrained on the digits 0 to 4 gave the new head features
+# no better than those of a base that never trained. That is one split and one set of
+# starting weights, and the difference between the two changes with the seed (an
+# exercise below asks you to try others); what this run shows is no consistent
+# advantage of the pretrained features for a frozen head, not proof that nothing
+# carried over.
 #
 # ## When the transfer wins
 #
@@ -686,9 +712,11 @@ assert frozen_test < control_test + 0.05
 # of the digits 0 to 4, each placed three times. Everything else follows the first
 # part: the same layers and seeds, the same pretraining (8 epochs here), and the same
 # three contestants, trained for as many epochs at the same learning rates, except the
-# frozen contestant's head, which learns at 0.01: at 0.1 this head, nine times as large,
-# did worse in our trials. The 871 target images that are not among the 25 all serve as
-# the test set.
+# frozen contestant's head, which learns at 0.01. That rate was chosen by trying 0.1
+# and 0.01 and looking at the test accuracy, and no other contestant's rate was retuned
+# for this section: a choice made on the test set, in the transfer's favour only, so
+# read its score as somewhat flattering. The 871 target images that are not among the
+# 25 all serve as the test set; there is no validation set here.
 
 # %%
 FRAME = 12
@@ -706,14 +734,14 @@ def place(x, rng, copies=1):
 rng = np.random.default_rng(SEED)
 x_src_framed = place(x_src_train, rng, copies=3)
 y_src_framed = np.tile(y_src_train, 3)
-x_five, x_others, y_five, y_others = train_test_split(
+x_five_digits, x_others, y_five, y_others = train_test_split(
     images[target],
     labels[target] - 5,
     train_size=25,
     stratify=labels[target],
     random_state=SEED,
 )
-x_five, x_others = place(x_five, rng), place(x_others, rng)
+x_five, x_others = place(x_five_digits, rng), place(x_others, rng)
 print(
     f"source {x_src_framed.shape}, target train {x_five.shape}, "
     f"test {x_others.shape}"
@@ -726,6 +754,15 @@ for row in x_five[0, ..., 0]:
 # The new base is pretrained like the first one, then the three contestants learn the
 # digits 5 to 9 from the 25 placed images. `fit` and `unfreeze_except_batch_norm` are
 # the functions from above, now fed the 25 images as one batch and no validation set.
+#
+# What the source can teach here is that a digit is the same digit wherever it sits.
+# There is a cheaper way to teach that: *data augmentation*, changing the training
+# images at random in ways that keep their labels. So a fourth contestant joins, the
+# network trained from scratch once more, but shown the 25 digits at new random
+# positions at every step: `place` puts the 8 × 8 digits into the frame 90 times over,
+# with a generator of its own, and each batch of 25 is one epoch's worth, every digit
+# at a fresh position. It takes the same 90 steps at the same learning rate as the
+# plain scratch network, and no pretraining.
 
 # %%
 framed_base = make_base(FRAME, keep_positions=True)
@@ -753,37 +790,64 @@ framed_frozen = accuracy(framed_transfer, x_others, y_others)
 unfreeze_except_batch_norm(framed_base)
 compile_model(framed_transfer, 1e-3)
 fit(framed_transfer, FINE_TUNE_EPOCHS, five_labels, None)
+
+shift_steps = FROZEN_EPOCHS + FINE_TUNE_EPOCHS
+shifts = np.random.default_rng(SEED + 1)
+x_moved = place(x_five_digits, shifts, copies=shift_steps)
+moved = tf.data.Dataset.from_tensor_slices(
+    (x_moved, np.tile(y_five, shift_steps))
+).batch(25)
+framed_shifted = with_new_head(make_base(FRAME, keep_positions=True))
+compile_model(framed_shifted, 1e-2)
+fit(framed_shifted, 1, moved, None)  # one pass over 90 batches: 90 steps
+
 framed_results = {
     "from scratch": accuracy(framed_scratch, x_others, y_others),
     "frozen base + new head": framed_frozen,
     "fine-tuned": accuracy(framed_transfer, x_others, y_others),
+    "from scratch, shifted": accuracy(framed_shifted, x_others, y_others),
 }
 print(f"{'contestant':<24}{'test (' + str(len(x_others)) + ')':>12}")
 for name, test in framed_results.items():
     print(f"{name:<24}{test:>12.3f}")
 framed_scratch_test = framed_results["from scratch"]
-assert framed_results["frozen base + new head"] > framed_scratch_test + 0.02
+best_transfer = max(framed_frozen, framed_results["fine-tuned"])
+assert framed_scratch_test > 0.35
+assert framed_frozen > framed_scratch_test + 0.02
 assert framed_results["fine-tuned"] > framed_scratch_test + 0.03
+assert framed_results["from scratch, shifted"] > best_transfer + 0.1
 
 # %% [markdown]
-# This time both transfers beat the network trained from scratch, by about ten points
-# of accuracy. The scores are low for all three, since 25 images are very few, and the
-# gap depends on the split and the seeds: with `SEED` from 0 to 4, the frozen
-# contestant led the scratch network by 3 to 10 points and the fine-tuned one by 5 to
-# 10, and the checks above ask for at least 2 and 3.
+# With this seed, both transfers beat the plain network trained from scratch, by about
+# ten points of accuracy, and they tie exactly: the frozen and the fine-tuned
+# contestant get the same number of test images right. That is one split and one set
+# of starting weights; the size of the lead changes with the seed, and the checks
+# above ask only for 2 and 3 points. The three scores are low, since 25 images are
+# very few.
 #
 # The source task did not teach the digits 5 to 9. What it could teach is the part that
 # does not depend on which digit it is: convolution filters for strokes, learned from
 # 2,160 images with digits at every position, which give the head 288 features that
-# carry a stroke's shape and place for a digit anywhere in the frame. The scratch
-# network has to learn its filters, and what every position means, from 25 images of
-# digits at 25 positions, and it does much worse. Both bets of the previous section are
-# won this time: the source taught something that the target's few labels could not.
+# carry a stroke's shape and place for a digit anywhere in the frame. The plain scratch
+# network has to learn its filters, and what every position means, from 25 images in
+# which each digit appears at no more than five of the 25 possible positions, and it
+# does worse. The head that keeps positions is part of that difficulty: it is the
+# design chosen here to make position matter.
+#
+# But the fourth contestant wins, by about thirty points, with no source task at all.
+# Moving the 25 digits around taught the scratch network the same thing the transfer
+# offered, that a digit means the same wherever it sits, and it cost nothing but a
+# random number generator. So the transfer beat the weakest baseline, not the strongest cheap
+# one. Its advantage has to rest on what a source can teach and augmentation cannot;
+# with real pretrained networks, that is features learned from millions of varied
+# images, which shifting, flipping or cropping a few labelled images does not
+# replace.
 #
 # ## What carried over, and when transfer helps
 #
-# On the centred digits little carried over; on the placed digits enough did to win.
-# The two bets explain both:
+# On the centred digits the pretrained features showed no advantage; on the placed
+# digits they beat the plain scratch network, and lost to one trained with shifts. The
+# two bets explain all three:
 #
 # - **The source must teach features the target needs.** Telling five centred digits
 #   apart taught this small base to tell those five digits apart, and, frozen, its
@@ -803,15 +867,19 @@ assert framed_results["fine-tuned"] > framed_scratch_test + 0.03
 #   ([guide](https://github.com/keras-team/keras/blob/v3.15.1/guides/transfer_learning.py#L28-L29)).
 #   Fifty centred 8 × 8 images were enough for a network of about 5,000 weights that
 #   averages its features over positions. Twenty-five placed images were not enough
-#   for one whose head reads every position. A network of millions of weights with 50
-#   labelled photographs is in that second position, the one transfer learning is for.
+#   for one whose head reads every position, but 25 images moved to new places at
+#   every step were. A network of millions of weights with 50 labelled photographs is
+#   in the position transfer learning is for: no augmentation of 50 photographs
+#   stands in for millions of others.
 #
 # The mechanics shown here are the ones you use with real pretrained weights: a new head
 # for your classes; a frozen base, compiled after `trainable` changed; then fine-tuning
 # at a small learning rate, with the batch-normalisation layers set back to
 # `trainable = False` (not `training=False`) and `compile` called again. So is the
-# check: train the same network from scratch on the same labels, and keep the transfer
-# only if it wins.
+# check: train the same network from scratch on the same labels, with the cheap
+# improvements you would use anyway, such as data augmentation, and keep the transfer
+# only if it beats the strongest of them. Choose learning rates and other settings on
+# a validation set, for every contestant alike, and look at the test set once.
 #
 # ## With real pretrained weights
 #
@@ -847,5 +915,7 @@ assert framed_results["fine-tuned"] > framed_scratch_test + 0.03
 # - In the placed-digits section, give the target task more labels (`train_size=100`)
 #   and watch the transfer's lead shrink, or place each source image once instead of
 #   three times (`copies=1`) and see how much of the lead came from the source's size.
+# - Fine-tune the framed transfer on the moved images (`moved`, one epoch) instead of
+#   `five_labels`: do augmentation and transfer together beat augmentation alone?
 # - Build the placed-digits networks with `keep_positions=False`, global average
 #   pooling: does the transfer still win?
