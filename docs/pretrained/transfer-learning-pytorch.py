@@ -27,8 +27,9 @@
 # network with its layers frozen under a new output layer, and the pretrained network
 # fine-tuned as a whole. The outcome on this small problem is not the one you may
 # expect, and the tutorial finds out why. Then it changes the problem, with the digits
-# anywhere in a larger frame and only five labels of each, and measures the transfer
-# winning there.
+# anywhere in a larger frame and only five labels of each. There the transfer beats the
+# network trained from scratch, and a cheaper trick, moving the 25 training digits
+# around, beats them both.
 #
 # This is the PyTorch version. The same tutorial with Keras, following the same
 # protocol so that the numbers can be compared, is
@@ -47,7 +48,10 @@
 #   against random features;
 # - what decides whether it helps: the source task must teach something that the few
 #   target labels cannot. On centred digits with ten labels per class it did not; on
-#   digits placed anywhere in a 12 × 12 frame, with five labels per class, it does.
+#   digits placed anywhere in a 12 × 12 frame, with five labels per class, it beat the
+#   network trained from scratch;
+# - why a transfer must also be compared with the strongest cheap alternative, here
+#   *data augmentation*, before you keep it: on the placed digits, it wins.
 #
 # **What you need first**
 #
@@ -490,6 +494,7 @@ results = {
 print(f"{'contestant':<24}{'train (50)':>12}{'test (423)':>12}")
 for name, (train, test) in results.items():
     print(f"{name:<24}{train:>12.3f}{test:>12.3f}")
+assert scratch_test > 0.85 and frozen_test > 0.5
 assert scratch_test > frozen_test + 0.05
 assert fine_tune_test > frozen_test
 
@@ -575,10 +580,10 @@ assert frozen_test < random_test + 0.1  # little or nothing over random
 
 # %% [markdown]
 # The base pretrained on the digits 0 to 4 gave the new head no better features than a
-# base that was never trained; in this run, worse ones. This is again one run, and with
-# another `SEED` the pretrained base may come out a few points ahead, but not near the
-# scratch network. For a frozen head, pretraining on the digits 0 to 4 bought little
-# or nothing over a random base.
+# base that was never trained; with this seed, worse ones. That is one split and one
+# set of starting weights, and the margins change with the seed (an exercise below
+# asks you to try others). What this run shows is no advantage of the pretrained
+# features for a frozen head, not proof that nothing carried over.
 #
 # ## When the transfer wins
 #
@@ -617,9 +622,9 @@ COPIES = 4
 rng = np.random.default_rng(SEED)
 
 
-def place(x):
+def place(x, generator=rng):
     """Each 8 x 8 image at a random offset in a 12 x 12 frame of zeros."""
-    offsets = rng.integers(0, 12 - 8 + 1, size=(len(x), 2))  # row, column
+    offsets = generator.integers(0, 12 - 8 + 1, size=(len(x), 2))  # row, col
     frames = torch.zeros(len(x), 1, 12, 12)
     for frame, image, (row, col) in zip(frames, x, offsets, strict=True):
         frame[:, row : row + 8, col : col + 8] = image
@@ -653,10 +658,25 @@ for row in few_12[0][0, 0]:
 # the base). The base is pretrained on the 2,880 framed source images for 8 epochs.
 # Then, on the 25 framed target images, the network from scratch trains for 130
 # epochs; the frozen base gets a new head, trained for 100 epochs, and fine-tuning
-# goes on from it for 30 more, with the two parameter groups of before. The heads here
-# train at 0.01, not 0.1: in trial runs over five seeds, 0.01 let the frozen
-# contestant beat the scratch network in every one, and 0.1 did not. The untrained
+# goes on from it for 30 more, with the two parameter groups of before. The untrained
 # base of the control is frozen under a new head trained like the frozen contestant's.
+#
+# The heads here train at 0.01, not the 0.1 of the centred digits. That rate was
+# chosen by trying 0.1 and 0.01 and looking at how the transfers then did against the
+# network from scratch, test accuracy included, and no other contestant's rate was
+# retuned for this section: a choice made partly on the test set, in the transfer's
+# favour only, so read the transfers' scores as somewhat flattering. The proper way is
+# to tune every contestant alike on the validation set (`val_12` here) and to look at
+# the test set once, at the end.
+#
+# What the source can teach here is that a digit is the same digit wherever it sits.
+# There is a cheaper way to teach that: *data augmentation*, changing the training
+# images at random in ways that keep their labels. So a fourth contestant joins, the
+# network from scratch once more, trained like the plain one (130 epochs at 0.01),
+# but at every epoch on the 25 original 8 × 8 digits placed at fresh offsets, drawn
+# from a generator of its own (`shifts`, seeded with `SEED + 1`, so the draws above
+# stay as they were). It gets no pretraining. Its "train" accuracy below is measured,
+# like the others', on the 25 framed training images of `few_12`.
 
 
 # %%
@@ -713,56 +733,71 @@ score("fine-tuned", grid_transfer,
       fit(grid_transfer, tune_optimizer, 30, True, few_12, val_12))
 grid_random = frozen_copy(make_grid_model()[0])
 score("untrained base + new head", grid_random, train_head(grid_random))
-print(f"{'contestant':<27}{'train (25)':>11}{'val (423)':>11}{'test (423)':>12}")
+shifts = np.random.default_rng(SEED + 1)
+grid_shifted = make_grid_model()
+shifted_optimizer = torch.optim.Adam(grid_shifted.parameters(), lr=1e-2)
+shifted_curve = []
+for _epoch in range(130):  # one step per epoch, every digit at a new offset
+    moved = (place(x_five, shifts), y_five)
+    shifted_curve += fit(
+        grid_shifted, shifted_optimizer, 1, False, moved, val_12
+    )
+score("from scratch, shifted", grid_shifted, shifted_curve)
+header = ("contestant", "train (25)", "val (423)", "test (423)")
+print(f"{header[0]:<27}{header[1]:>11}{header[2]:>11}{header[3]:>12}")
 for name, (train, val, test) in grid_results.items():
     print(f"{name:<27}{train:>11.3f}{val:>11.3f}{test:>12.3f}")
 grid_test = {name: result[2] for name, result in grid_results.items()}
-for name in ("frozen base + new head", "fine-tuned"):
-    assert grid_test[name] > grid_test["from scratch"] + 0.03
+best_transfer = max(
+    grid_test["frozen base + new head"], grid_test["fine-tuned"]
+)
+assert grid_test["from scratch"] > 0.3
+# The fine-tuned lead is a few images at this seed: the check asks only that
+# it leads, so that float differences between CPUs cannot flip it.
+frozen_lead = grid_test["frozen base + new head"] - grid_test["from scratch"]
+assert frozen_lead > 0.02
+assert grid_test["fine-tuned"] > grid_test["from scratch"]
 assert grid_test["frozen base + new head"] > (
     grid_test["untrained base + new head"] + 0.1
 )
+assert grid_test["from scratch, shifted"] > best_transfer + 0.1
 
 # %% [markdown]
-# This time both transfers win. Every contestant fits its 25 training images, and
-# none gets near the 0.9 of the centred digits, but the network from scratch gets just
-# over half of the test images right, and the frozen pretrained base under a new head,
-# and the fine-tuned network, four to five points more. This is one run again, and the
-# difference is not large, so it was checked with other seeds, in trial runs outside
-# this page that repeat the whole tutorial with `SEED` from 0 to 4. The test accuracies
-# were:
+# With this seed, both transfers beat the plain network trained from scratch. It gets
+# about half of the test images right, and the frozen pretrained base under a new head
+# and the fine-tuned network a few points more. All three fit their 25 training
+# images, and none gets near the 0.9 of the centred digits. That is one split and one
+# set of starting weights; the margins change with the seed, and the checks in the
+# cell ask the transfers for only 2 points over the plain scratch network.
 #
-# | `SEED` | from scratch | frozen base + new head | fine-tuned |
-# |---|---|---|---|
-# | 0 | 0.548 | 0.596 | 0.584 |
-# | 1 | 0.463 | 0.544 | 0.534 |
-# | 2 | 0.468 | 0.570 | 0.586 |
-# | 3 | 0.435 | 0.534 | 0.546 |
-# | 4 | 0.515 | 0.610 | 0.610 |
+# The control tells what the pretraining gave. The untrained base under a new head
+# does clearly worse than the pretrained one: this time the pretraining taught the base
+# something the target could use. The plain scratch network had to learn, from the 25
+# images alone, both its convolutional filters and, through the head's separate
+# weights for each of the nine places, what each filter's response means at each
+# place, with five examples of each digit, each at a single offset. The pretrained base
+# learned its filters from 2,880 images of digits at every offset, so its new head has
+# only the second job left. The head that keeps positions is part of the difficulty:
+# it is the design chosen here to make position matter.
 #
-# Both transfers were ahead in all five, by 0.035 to 0.12; the cell's check asks for
-# 0.03. Fine-tuning was not reliably better than the frozen base: a little better with
-# some seeds, a little worse with others.
-#
-# The control tells why. The untrained base under a new head gets about 0.4, the
-# pretrained one about 0.6: this time the pretraining taught the base something the
-# target could use. The scratch network had to learn, from the 25 images alone, both
-# its convolutional filters and, through the head's separate weights for each of the
-# nine places, what each filter's response means at each place, with five examples of
-# each digit, each at its own offset. The pretrained base learned its filters from
-# 2,880 images of digits at every offset, so its new head has only the second job
-# left. That job still rests on 25 images, which is why no contestant comes near the
-# centred results.
+# But the fourth contestant wins, by far, with no source task at all. Moving the 25
+# digits around taught the scratch network the same thing the transfer offered, that
+# a digit is the same digit wherever it sits, and it cost nothing but a random number
+# generator. So the transfer beat the weakest baseline, not the strongest cheap one. A
+# transfer's advantage has to rest on what a source can teach and augmentation cannot;
+# with real pretrained networks, that is features learned from millions of varied
+# images, which shifting, flipping or cropping a few labelled images does not replace.
 #
 # ## What carried over, and when transfer helps
 #
-# On the centred digits very little carried over; in frames, enough to win. The two
-# experiments differ in the two conditions that transfer learning needs:
+# On the centred digits the pretrained features showed no advantage; on the placed
+# digits they beat the plain scratch network, and lost to one trained with shifts. The
+# two conditions that transfer learning needs explain all three:
 #
 # - **The source task must have taught features the target needs.** On centred digits,
 #   telling 0 to 4 apart taught this small network to tell 0 to 4 apart, and not much
 #   more: its features, frozen, served the digits 5 to 9 no better than random ones. In
-#   frames, 2,880 source images taught filters that served the new head far better than
+#   frames, 2,880 source images taught filters that served the new head better than
 #   random ones. In networks
 #   trained on large sets of photographs, the first layer learns general features,
 #   much the same from one dataset to another (detectors of edges and of blobs of
@@ -776,15 +811,20 @@ assert grid_test["frozen base + new head"] > (
 #   with global average pooling, 50 labelled 8 × 8 images were enough for a network of
 #   about 5,000 parameters to learn the target from scratch. Digits anywhere in a
 #   frame, a head that must learn what each feature means at each place, and 25 labels
-#   left the scratch network short. A network of millions of parameters, on real photographs, with
-#   50 labels, is in the opposite situation, the one transfer learning is for.
+#   left the plain scratch network short; the same 25 digits, moved to new places at
+#   every epoch, did not. A network of millions of parameters, on real photographs,
+#   with 50 labels, is in the position transfer learning is for: no augmentation of 50
+#   photographs stands in for millions of others.
 #
 # The mechanics carry over unchanged to real pretrained networks: a new head for your
 # classes, a frozen base (`requires_grad_(False)`, an optimizer with only the head's
 # parameters, and the base in evaluation mode so that its batch-normalisation
 # statistics stay put), then fine-tuning with a lower learning rate for the base in its
-# own parameter group. So does the check: compare with a network trained from scratch
-# on the same labels, and keep the transfer only if it wins.
+# own parameter group. So does the check: train the same network from scratch on the
+# same labels, with the cheap improvements you would use anyway, such as data
+# augmentation, and keep the transfer only if it beats the strongest of them. Choose
+# learning rates and other settings on a validation set, for every contestant alike,
+# and look at the test set once.
 #
 # ## With real pretrained weights
 #
@@ -825,3 +865,6 @@ assert grid_test["frozen base + new head"] > (
 #   (720 source images), or give the target ten labels per class (place all of
 #   `x_few` and `y_few` instead of `x_five` and `y_five`), and see how much of the
 #   transfer's lead remains.
+# - Fine-tune the framed transfer on moved digits, as the shifted contestant trains:
+#   call `fit` one epoch at a time with `(place(x_five, shifts), y_five)`. Do
+#   augmentation and transfer together beat augmentation alone?
