@@ -454,7 +454,7 @@ assert tags[:5] == ["O", "O", "B-LOC", "O", "B-LOC"], tags
 # BIO2 forbids: an `I-` after an `O`, or after a tag of another type. With
 # its default, lenient reading, `entity_scores` takes such an `I-` as the
 # start of an entity, as `conlleval` does (see
-# [Strict scoring](schemes.md#strict-scoring)): `Ayesha/O Mbeki/I-PER` counts
+# [Strict scoring](../schemes/#strict-scoring)): `Ayesha/O Mbeki/I-PER` counts
 # as the one-word person `Mbeki`, a boundary error. Decoding that allows
 # only valid transitions from one tag to the next, or a conditional random
 # field (CRF) layer, which scores whole tag sequences, rules such sequences
