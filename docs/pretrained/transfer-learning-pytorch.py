@@ -31,10 +31,13 @@
 # network trained from scratch, and a cheaper trick, moving the 25 training digits
 # around, beats them both.
 #
-# This is the PyTorch version. The same tutorial with Keras, following the same
-# protocol so that the numbers can be compared, is
+# This is the PyTorch version. The same tutorial with Keras, following a similar
+# protocol, is
 # [Tutorial: transfer learning (TensorFlow)](../transfer-learning-tensorflow/); each one
-# runs on its own.
+# runs on its own. Its numbers are not directly comparable with these: it fine-tunes
+# the whole model at one learning rate, 0.001, with batch normalisation's scale and
+# shift kept frozen, and in the framed part it uses three copies of the source images
+# (2,160) and tests on all 871 other target images, without a validation set.
 #
 # **What you will learn**
 #
@@ -170,7 +173,7 @@ print("target training images per class:", torch.bincount(y_few).tolist())
 # `model[0]` is the base and `model[1]` the head. It calls `torch.manual_seed(SEED)`
 # first, so that every model it makes starts from the same weights. (Its `pool`
 # argument, the size of the maps that the last pooling layer leaves, is 1 throughout;
-# the last suggestion to try, at the end, changes it.) The cell counts the parameters
+# a suggestion in "Try it", at the end, changes it.) The cell counts the parameters
 # and follows two images through the layers of a fresh base.
 
 # %%
@@ -342,9 +345,10 @@ print(f"from scratch: validation accuracy after {len(scratch_curve)} epochs "
 #    ([`BatchNorm2d`](https://docs.pytorch.org/docs/2.13/generated/torch.nn.BatchNorm2d.html)).
 #    Those running statistics are [buffers](../../glossary/#buffer), not parameters:
 #    `requires_grad_` does not touch them, and whether they are updated depends only on
-#    the module's mode, as `forward` in
-#    [BatchNorm's source](https://github.com/pytorch/pytorch/blob/v2.13.0/torch/nn/modules/batchnorm.py)
-#    shows (it updates them `if self.training and self.track_running_stats`).
+#    the module's mode (and on `track_running_stats`, true by default), as `forward`
+#    in [BatchNorm's source](https://github.com/pytorch/pytorch/blob/v2.13.0/torch/nn/modules/batchnorm.py#L187-L224)
+#    says: "Buffers are only updated if they are to be tracked and we are in training
+#    mode". It passes them to `F.batch_norm`, which updates them there.
 #
 # The cell below shows the third point on two copies of the pretrained base, both with
 # `requires_grad_(False)`. It runs the 50 target images through each 60 times, as many
@@ -357,7 +361,7 @@ print(f"from scratch: validation accuracy after {len(scratch_curve)} epochs "
 # %%
 import copy
 
-pretrained_mean = pretrained[0][5].running_mean
+pretrained_mean = pretrained[0][5].running_mean.clone()
 print(f"running mean of the last BatchNorm2d: values up to "
       f"{pretrained_mean.abs().max().item():.2f} in size")
 for mode in ("training", "evaluation"):
@@ -375,7 +379,10 @@ for mode in ("training", "evaluation"):
 # %% [markdown]
 # So a "frozen" base left in training mode still changes: its running statistics drift
 # towards those of the target images, and in evaluation mode the network then computes
-# something other than what it computed when it was pretrained. Hence the third point:
+# something other than what it computed when it was pretrained. On this task the drift
+# does not necessarily lower the accuracy (a suggestion in "Try it" finds out), but
+# evaluation mode is the safe default: the statistics of a few small target batches
+# are not those of the source data the base was trained on. Hence the third point:
 # the frozen base stays in evaluation mode. `model.train()` sets the mode of every
 # submodule
 # ([`nn.Module.train`](https://docs.pytorch.org/docs/2.13/generated/torch.nn.Module.html#torch.nn.Module.train)),
@@ -508,7 +515,8 @@ assert fine_tune_test > frozen_test
 # not a difference of that size.
 #
 # The learning curves tell the same story: the validation accuracy after each epoch,
-# with the fine-tuning curve going on where the frozen one stops (dotted line).
+# with the fine-tuning curve going on where the frozen one stops (the dotted
+# vertical line marks the epoch where fine-tuning starts).
 # Two things to look for in them:
 #
 # - The scratch network levels off after about 40 epochs, well above where the frozen
@@ -701,7 +709,8 @@ def frozen_copy(base):
 
 def train_head(model):
     head_optimizer = torch.optim.Adam(model[1].parameters(), lr=1e-2)
-    return fit(model, head_optimizer, 100, True, few_12, val_12)
+    return fit(model, head_optimizer, 100, base_in_eval_mode=True,
+               train=few_12, val=val_12)
 
 
 grid_results = {}
@@ -718,7 +727,7 @@ def score(name, model, curve):
 grid_scratch = make_grid_model()
 scratch_optimizer = torch.optim.Adam(grid_scratch.parameters(), lr=1e-2)
 score("from scratch", grid_scratch,
-      fit(grid_scratch, scratch_optimizer, 130, False, few_12, val_12))
+      fit(grid_scratch, scratch_optimizer, 130, train=few_12, val=val_12))
 grid_transfer = frozen_copy(grid_pretrained[0])
 score("frozen base + new head", grid_transfer, train_head(grid_transfer))
 grid_transfer[0].requires_grad_(True)
@@ -730,7 +739,8 @@ tune_optimizer = torch.optim.Adam(
     lr=1e-2,
 )
 score("fine-tuned", grid_transfer,
-      fit(grid_transfer, tune_optimizer, 30, True, few_12, val_12))
+      fit(grid_transfer, tune_optimizer, 30, base_in_eval_mode=True,
+          train=few_12, val=val_12))
 grid_random = frozen_copy(make_grid_model()[0])
 score("untrained base + new head", grid_random, train_head(grid_random))
 shifts = np.random.default_rng(SEED + 1)
@@ -740,7 +750,7 @@ shifted_curve = []
 for _epoch in range(130):  # one step per epoch, every digit at a new offset
     moved = (place(x_five, shifts), y_five)
     shifted_curve += fit(
-        grid_shifted, shifted_optimizer, 1, False, moved, val_12
+        grid_shifted, shifted_optimizer, 1, train=moved, val=val_12
     )
 score("from scratch, shifted", grid_shifted, shifted_curve)
 header = ("contestant", "train (25)", "val (423)", "test (423)")
@@ -837,7 +847,8 @@ assert grid_test["from scratch, shifted"] > best_transfer + 0.1
 # For images, torchvision's model builders take a `weights=` argument,
 # an enum value such as `ResNet50_Weights.IMAGENET1K_V2` or `ResNet50_Weights.DEFAULT`,
 # which downloads the weights through `torch.hub` on first use, and the enum's
-# `transforms()` gives the preprocessing the weights were trained with
+# `transforms()` gives the preprocessing the weights expect at inference (resize,
+# centre crop, normalisation)
 # ([Models and pre-trained weights](https://docs.pytorch.org/vision/stable/models.html)).
 # torchvision is not installed on the machines that build this site, so it is not run
 # here.
@@ -854,6 +865,10 @@ assert grid_test["from scratch, shifted"] > best_transfer + 0.1
 #   the head's 0.01 and at the base's 0.001.
 # - Give the target task fewer labels, `train_size=10` (two per digit), or more, and see
 #   where, if anywhere, the frozen base starts to beat the network trained from scratch.
+#   The framed part takes 25 of those labels with `train_test_split(...,
+#   train_size=25, ...)`, which raises a `ValueError` when there are fewer than 30
+#   (it has to leave at least one image of each digit out): lower it there too, for
+#   example to `train_size=5`, one per digit.
 # - Keep more of the layout in the features: change `pool=1` to `pool=2` in the
 #   definitions of `make_base` and `make_model` and run everything again. The last
 #   pooling layer then averages each quarter of the 4 × 4 maps instead of the whole
