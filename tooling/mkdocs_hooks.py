@@ -322,6 +322,17 @@ def site_helpers(repo_url: str | None):
     return helpers_for_site(repo_url, os.environ.get("SITE_COMMIT"))
 
 
+# Search indexes the prose, headings and inline code, not code listings, their outputs or the
+# tutorials' code cells: those were most of the index's text (598 of 1,367 kB), which every
+# first visit downloads, and a listing's repeated names crowd the prose's hits out of the
+# results. Material's search skips an element marked data-search-exclude, and its children.
+_CODE_LISTING = re.compile(r'<div class="(language-[\w-]+ highlight|jp-Cell jp-CodeCell jp-Notebook-cell)"')
+
+
+def on_page_content(html, page, config, files):
+    return _CODE_LISTING.sub(r'<div class="\1" data-search-exclude', html)
+
+
 def on_page_context(context, page, config, nav):
     from tooling.run_times import recorded, sentence
 
