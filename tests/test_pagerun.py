@@ -11,7 +11,7 @@ import pytest
 from tests.processes import process
 from tooling.pagerun.__main__ import main
 from tooling.pagerun.compare import check_page
-from tooling.pagerun.key import dependencies
+from tooling.pagerun.key import dependencies, parse
 from tooling.pagerun.steps import page_steps, reading_paths
 from tooling.pages import PageError
 
@@ -251,7 +251,7 @@ def tooling_imports(folder: Path) -> dict[str, set[str]]:
     for name, (file, package) in files.items():
         here = name.split(".") if package else name.split(".")[:-1]  # the package relative imports start from
         targets = set()
-        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+        for node in ast.walk(parse(file.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 targets |= {module_of(alias.name) for alias in node.names}
             elif isinstance(node, ast.ImportFrom):

@@ -21,6 +21,7 @@ from mkdocs.utils.yaml import yaml_load
 
 from tests.sitebuild import mkdocs_build
 from tooling import run_times
+from tooling.pagerun.key import parse
 from tooling.pagerun.steps import page_steps, reading_paths
 from tooling.pages import ROOT, markdown_pages, notebook_pages, read_blocks, read_sections, snippet_files
 
@@ -295,7 +296,7 @@ def test_snippet_modules_that_are_imported_do_no_work_at_import():
     quiet = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign)
     working = []
     for module in sorted(m for m in snippet_closure(sources) if m.is_relative_to(ROOT / "snippets")):
-        for node in ast.parse(module.read_text(encoding="utf-8")).body:
+        for node in parse(module.read_text(encoding="utf-8")).body:
             docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
             main_guard = isinstance(node, ast.If) and "__main__" in ast.unparse(node.test)
             if not (isinstance(node, quiet) or docstring or main_guard):

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tooling.pagerun.key import snippet_closure
+from tooling.pagerun.key import parse, snippet_closure
 from tooling.pagerun.steps import page_steps
 from tooling.pages import ROOT
 
@@ -63,7 +63,7 @@ def _pinned() -> dict[str, str]:
 def _imported_names(code: str) -> frozenset[str]:
     """Every dotted module name ``code`` imports (absolute imports only)."""
     names = set()
-    for node in ast.walk(ast.parse(code)):
+    for node in ast.walk(parse(code)):
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:

@@ -14,6 +14,7 @@ import ast
 import functools
 import hashlib
 import platform
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -50,11 +51,24 @@ def snippet_module_file(name: str) -> Path | None:
     return None
 
 
+# CPython 3.11 keeps the AST constructor's recursion counters per interpreter, not per thread:
+# two threads parsing at once can fail with "SystemError: AST constructor recursion depth
+# mismatch" (seen once in a cold suite, where page runs start from background threads while
+# tests parse). Every parse in this process goes through the lock.
+_PARSE_LOCK = threading.Lock()
+
+
+def parse(code: str) -> ast.Module:
+    """``ast.parse(code)``, one thread at a time."""
+    with _PARSE_LOCK:
+        return ast.parse(code)
+
+
 @functools.lru_cache(maxsize=1024)  # the same files are read for every page that imports them
 def _imported_snippets(code: str) -> frozenset[Path]:
     """Snippet files that ``code`` imports (``import snippets.x`` / ``from snippets.x import y``)."""
     try:
-        tree = ast.parse(code)
+        tree = parse(code)
     except SyntaxError:
         return set()
     found = set()
